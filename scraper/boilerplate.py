@@ -1,0 +1,67 @@
+"""Recognise portal boilerplate lines (share prompts, breadcrumbs, trailers) from shared data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from scraper.fields import editor_line, take_trailing_credit
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    text = (Path(__file__).parent / "data" / "boilerplate.toml").read_text("utf-8")
+    rules = tomllib.loads(text)
+    rules["drop_re"] = re.compile("|".join(f"(?:{p})" for p in rules["drop_lines"]))
+    rules["stop_set"] = frozenset(rules["stop_headings"])
+    return rules
+
+
+def _bare(line: str) -> str:
+    """A heading as written, without decoration: '相关阅读 >>' and '【相关阅读】' are both 相关阅读."""
+    return re.sub(r"^[\s【\[《<>»›:：|｜]+|[\s】\]》<>»›:：|｜]+$", "", line)
+
+
+def is_stop_line(line: str) -> bool:
+    """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
+    rules = _rules()
+    bare = _bare(line)
+    return bare in rules["stop_set"] or bare.startswith(tuple(rules["stop_prefixes"]))
+
+
+def is_drop_line(line: str) -> bool:
+    """True for boilerplate that can sit anywhere: share prompts, breadcrumbs, copyright."""
+    return bool(_rules()["drop_re"].search(line.strip()))
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    author: str | None = None
+    editor: str | None = None
+
+
+def clean_body(blocks: list[str]) -> Body:
+    """Cut at the trailer, drop boilerplate, move credit lines ((作者:x), [ 责编:x ]) into fields."""
+    body = Body()
+    for block in blocks:
+        if is_stop_line(block):
+            break
+        name = editor_line(block)
+        if name:
+            body.editor = body.editor or name
+        elif not is_drop_line(block):
+            body.paragraphs.append(block)
+    if body.paragraphs:
+        last, author, editor = take_trailing_credit(body.paragraphs[-1])
+        body.paragraphs[-1:] = [last] if last else []
+        body.author = author
+        body.editor = body.editor or editor
+    return body

@@ -1,0 +1,340 @@
+"""`scraper` command line: every verb is a thin wrapper over a library function."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from scraper import __version__
+from scraper.archiving import RunSummary, archive_inputs, import_records, read_list, reextract
+from scraper.export import FORMATS, ExportError, read_jsonl, write_export
+from scraper.extract import extract
+from scraper.search import QueryError, filter_sql
+from scraper.store import Archive, ArchiveError, default_db_path
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Archive file [default: $SCRAPER_DB or ./archive.db].",
+)
+
+
+def open_archive(db_path: str | None, create: bool = True) -> Archive:
+    return Archive(db_path or default_db_path(), create=create)
+
+
+def filter_options(func):
+    """--since/--until/--site/--source, shared by search and export."""
+    for option in reversed(
+        [
+            click.option("--since", metavar="DATE", help="Published on/after YYYY[-MM[-DD]]."),
+            click.option("--until", metavar="DATE", help="Published on/before YYYY[-MM[-DD]]."),
+            click.option("--site", help="Only this site (domain), e.g. gmw.cn."),
+            click.option("--source", help="Only articles whose 来源 contains this text."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scraper")
+def cli() -> None:
+    """Archive Chinese news articles: extract, store, search and export.
+
+    \b
+    Example:
+      scraper archive seeds/ && scraper search 工业互联网
+    """
+
+
+@cli.command("archive")
+@click.argument("inputs", nargs=-1)
+@click.option("-i", "--input-list", type=click.File("r", encoding="utf-8"), multiple=True,
+              help="File listing URLs/paths, one per line (# comments).")  # fmt: skip
+@click.option("--url", help="The original URL of a single saved page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+@db_option
+def archive_cmd(inputs, input_list, url, as_json, quiet, db_path) -> None:
+    """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
+
+    \b
+    Examples:
+      scraper archive seeds/
+      scraper archive https://www.gmw.cn/... page.html -i urls.txt
+      cat urls.txt | scraper archive -
+    """
+    items = _gather_inputs(inputs, input_list)
+    if not items:
+        raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
+    if url and len(items) > 1:
+        raise click.UsageError("--url names the page of a single input")
+    summary = RunSummary()
+    with open_archive(db_path) as archive:
+        try:
+            for outcome in archive_inputs(archive, items, url=url):
+                summary.outcomes.append(outcome)
+                if not quiet and not as_json:
+                    _print_outcome(outcome)
+        except KeyboardInterrupt:
+            _print_summary(summary, as_json, interrupted=True)
+            sys.exit(130)
+    _print_summary(summary, as_json)
+    sys.exit(1 if summary.failed else 0)
+
+
+def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> list[str]:
+    items: list[str] = []
+    for item in inputs:
+        items.extend(read_list(sys.stdin) if item == "-" else [item])
+    for stream in lists:
+        items.extend(read_list(stream))
+    return items
+
+
+def _print_outcome(outcome) -> None:
+    style = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red"}
+    label = Text(f"{outcome.status:<9}", style=style.get(outcome.status, ""))
+    detail = outcome.error if outcome.status == "failed" else (outcome.title or "")
+    err.print(label, Text(f"{outcome.input}  {detail}"))
+
+
+def _print_summary(summary: RunSummary, as_json: bool, interrupted: bool = False) -> None:
+    counts = dict(summary.counts)
+    if as_json:
+        failures = [{"input": o.input, "error": o.error} for o in summary.failed]
+        report = {"counts": counts, "failures": failures, "interrupted": interrupted}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "unchanged", "failed")]
+    err.print(("interrupted: " if interrupted else "") + ", ".join(parts))
+
+
+@cli.command("parse")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--url", help="The page's original URL (helps pick the site rule).")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+def parse_cmd(file: str, url: str | None, as_json: bool) -> None:
+    """Extract one saved page and print the article; nothing is stored.
+
+    \b
+    Example:
+      scraper parse seeds/000_aab09b9d773d6dc3.html --json
+    """
+    content = sys.stdin.buffer.read() if file == "-" else _read_file(file)
+    article = extract(content, url=url)
+    if as_json:
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_record(article.to_dict())
+
+
+def _read_file(file: str) -> bytes:
+    try:
+        return Path(file).read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"cannot read {file}: {error.strerror}") from None
+
+
+def _print_record(record: dict) -> None:
+    from scraper.export import render_txt
+
+    out.print(Text(render_txt(record).rstrip("\n")))
+    if record.get("extractor"):
+        err.print(Text(f"[extracted by {record['extractor']}]", style="dim"))
+
+
+@cli.command("show")
+@click.argument("key")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@db_option
+def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
+    """Show one archived article by id or URL.
+
+    \b
+    Example:
+      scraper show 1
+    """
+    with open_archive(db_path, create=False) as archive:
+        record = archive.get(key)
+    if record is None:
+        raise click.UsageError(f"no article {key!r} in the archive")
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        _print_record(record)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@db_option
+def stats_cmd(as_json: bool, db_path: str | None) -> None:
+    """Counts: articles, raw pages, size, date range, top sites and sources.
+
+    \b
+    Example:
+      scraper stats
+    """
+    with open_archive(db_path, create=False) as archive:
+        stats = archive.stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    out.print(
+        f"{stats['path']}: {stats['articles']} articles, {stats['raw_pages']} raw pages, "
+        f"{stats['size_bytes'] / 1024:.0f} KB; published {stats['first_published']} … "
+        f"{stats['last_published']}"
+    )
+    for title, rows in (("site", stats["by_site"]), ("来源", stats["by_source"])):
+        table = Table(title=None, show_edge=False)
+        table.add_column(title)
+        table.add_column("articles", justify="right")
+        for name, count in rows:
+            table.add_row(name, str(count))
+        out.print(table)
+
+
+@cli.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
+@db_option
+def search_cmd(query, since, until, site, source, limit, as_json, db_path) -> None:
+    """Search the archive. Words are ANDed; "…" is a phrase; OR; -word excludes.
+
+    \b
+    Examples:
+      scraper search 工业互联网
+      scraper search '"人工智能" OR 大模型 -广告' --since 2025-01 --source 人民
+    """
+    text = " ".join(query)
+    with open_archive(db_path, create=False) as archive:
+        hits = archive.search(text, since=since, until=until, site=site, source=source,
+                              limit=limit)  # fmt: skip
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(hit.__dict__, ensure_ascii=False))
+        return
+    if not hits:
+        err.print(f"no articles match {text!r}")
+        return
+    for hit in hits:
+        _print_hit(hit)
+
+
+def _print_hit(hit) -> None:
+    meta = " · ".join(p for p in (hit.published_at, hit.source, hit.url) if p)
+    out.print(Text(f"{hit.id}. {hit.title or '(untitled)'}", style="bold"))
+    out.print(Text(meta, style="dim"))
+    snippet = Text()
+    last = 0
+    for start, end in hit.highlights:
+        snippet.append(hit.snippet[last:start])
+        snippet.append(hit.snippet[start:end], style="bold yellow")
+        last = end
+    snippet.append(hit.snippet[last:])
+    out.print(Text(" ").join([Text("  "), Text(" ").join(snippet.split("\n"))]))
+    out.print()
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True)
+@click.option("--out", "out_path", help="File, or folder (existing or ending in /) for txt/md.")
+@click.option("--query", help="Only articles matching this search.")
+@filter_options
+@db_option
+def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> None:
+    """Export articles as txt, md, jsonl or csv (stdout unless --out).
+
+    \b
+    Examples:
+      scraper export --format jsonl --out backup.jsonl
+      scraper export --format txt --out articles/ --site gmw.cn
+    """
+    with open_archive(db_path, create=False) as archive:
+        where, params = filter_sql(since, until, site, source)
+        if query:
+            ids = [h.id for h in archive.search(query, since=since, until=until, site=site,
+                                                source=source, limit=1_000_000)]  # fmt: skip
+            where, params = "id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
+        count = write_export(archive.records(where, params), fmt, out_path, sys.stdout)
+    if out_path:
+        err.print(f"exported {count} articles to {out_path}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@db_option
+def import_cmd(file: str, db_path: str | None) -> None:
+    """Restore a jsonl export into the archive (existing URLs are updated).
+
+    \b
+    Example:
+      scraper import backup.jsonl --db other.db
+    """
+    source = "/dev/stdin" if file == "-" else file
+    with open_archive(db_path) as archive:
+        counts = import_records(archive, read_jsonl(source))
+    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to import")
+
+
+@cli.command("reextract")
+@click.argument("ids", nargs=-1, type=int)
+@db_option
+def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
+    """Re-run extraction on stored raw pages (all, or the given ids).
+
+    \b
+    Example:
+      scraper reextract
+    """
+    with open_archive(db_path, create=False) as archive:
+        counts = reextract(archive, ids or None)
+    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
+
+
+USER_ERRORS = (ArchiveError, ExportError, QueryError)
+
+
+def main() -> None:
+    """Entry point: user errors are one line on stderr, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        err.print("interrupted")
+        sys.exit(130)
+    except click.ClickException as error:
+        _fail(error.format_message(), 2)
+    except USER_ERRORS as error:
+        _fail(str(error), getattr(error, "exit_code", 2))
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as error:  # a bug: still one line, with a way to get the traceback
+        if os.environ.get("SCRAPER_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (SCRAPER_DEBUG=1 for details)", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(Text(f"scraper: error: {' '.join(message.split())}"))
+    sys.exit(code)

@@ -1,0 +1,185 @@
+"""Clean metadata values out of the labelled text Chinese portals print around an article.
+
+来源 / 作者 / 责编 lines come with ASCII or full-width punctuation, in brackets or bare, and often
+glued to a date ("来源:人民邮电报2025-09-23 14:39"). Everything here works on plain strings so the
+text-capture path and the HTML path share it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8))
+
+# Zero-width characters and odd spaces that portals sprinkle into text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u202f\r\f\v]+")
+
+SOURCE_LABELS = ("来源", "稿源", "出处", "来自")
+AUTHOR_LABELS = ("作者", "记者", "撰文", "撰稿", "文", "通讯员", "特约记者", "本报记者")
+EDITOR_LABELS = ("责任编辑", "责编", "编辑", "值班编辑")
+DATE_LABELS = ("发布时间", "发表时间", "更新时间", "时间", "日期", "发布日期")
+_ALL_LABELS = sorted(
+    {*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS}, key=len, reverse=True
+)
+
+_COLON = r"\s*[:：︰]\s*"
+_OPEN = "[(（\\[【〔「]"
+_CLOSE = "[)）\\]】〕」]"
+
+# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分
+DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces (incl. U+3000, nbsp) to one and drop zero-width characters."""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def parse_datetime(text: str | None) -> str | None:
+    """The first date in `text` as ISO 8601: with +08:00 when it has a time, else YYYY-MM-DD."""
+    if not text:
+        return None
+    iso = _parse_iso_with_offset(text.strip())
+    if iso:
+        return iso
+    match = DATE_RE.search(text)
+    if not match:
+        return None
+    return _format_match(match)
+
+
+def _format_match(match: re.Match[str]) -> str | None:
+    parts = match.groupdict()
+    try:
+        day = datetime(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        if parts["H"] is None:
+            return day.date().isoformat()
+        moment = day.replace(
+            hour=int(parts["H"]), minute=int(parts["M"]), second=int(parts["S"] or 0)
+        )
+    except ValueError:  # 2025-13-45 and friends: not a date
+        return None
+    return moment.replace(tzinfo=BEIJING).isoformat()
+
+
+def _parse_iso_with_offset(text: str) -> str | None:
+    """Machine dates (meta tags, JSON-LD) with an explicit offset, shown in Beijing time."""
+    if not _OFFSET_RE.search(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(BEIJING).isoformat()
+
+
+def split_value_and_date(value: str) -> tuple[str, str | None]:
+    """'人民邮电报2025-09-23 14:39' -> ('人民邮电报', '2025-09-23T14:39:00+08:00')."""
+    match = DATE_RE.search(value)
+    if not match:
+        return value, None
+    return value[: match.start()], _format_match(match)
+
+
+def labelled_values(text: str) -> dict[str, str]:
+    """Every `label:value` pair in a metadata line, keyed by the label as written.
+
+    '来源：人民日报 作者：张三 2024-05-13 08:49' -> {'来源': '人民日报 ', '作者': '张三 2024-05-13 08:49'}
+    """
+    pattern = "|".join(map(re.escape, _ALL_LABELS))
+    starts = list(re.finditer(rf"(?<![\u4e00-\u9fff])({pattern}){_COLON}", text))
+    values: dict[str, str] = {}
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        values.setdefault(match.group(1), text[match.end() : end])
+    return values
+
+
+def first_labelled(text: str, labels: tuple[str, ...]) -> str | None:
+    values = labelled_values(text)
+    for label in labels:
+        if label in values:
+            return values[label]
+    return None
+
+
+def clean_source(raw: str | None) -> str | None:
+    """A 来源 value without its trailing date, brackets, separators or other labels."""
+    if not raw:
+        return None
+    value, _ = split_value_and_date(clean_text(raw))
+    value = re.split(r"\s{2,}|[|｜]| - ", value)[0]
+    return _strip_brackets(value) or None
+
+
+def clean_names(raw: str | None) -> str | None:
+    """作者/责编 values as names joined by 、: '[ 责编：肖春芳 ]' -> '肖春芳', '王乐文 方敏' kept."""
+    if not raw:
+        return None
+    value, _ = split_value_and_date(clean_text(raw))
+    value = _strip_brackets(value)
+    value = re.split(r"[|｜]|\s{2,}", value)[0].strip()
+    names = [n for part in re.split(r"\s*[、,，;；/]\s*", value) for n in _split_spaced(part)]
+    return "、".join(names) or None
+
+
+def _split_spaced(part: str) -> list[str]:
+    """'李明 王芳' is two names; '方 敏' is one name printed with a space (single characters)."""
+    pieces = part.split()
+    if not _is_cjk("".join(pieces)):
+        return [part] if part else []  # 'John Smith' is one name
+    names: list[str] = []
+    for piece in pieces:
+        if names and len(piece) == 1 and len(names[-1]) == 1:
+            names[-1] += piece
+        else:
+            names.append(piece)
+    return names
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def _strip_brackets(value: str) -> str:
+    value = value.strip()
+    value = re.sub(rf"^{_OPEN}+\s*|\s*{_CLOSE}+$", "", value)
+    return value.strip(" \t:：·-—_|｜,，。")
+
+
+# A credit at the end of a paragraph: "…效应。 (作者:邓聪)", "（记者 王美莹）", "（钟才文）" is handled
+# by the caller because a bare name needs context.
+_TRAILING_CREDIT = re.compile(
+    rf"\s*{_OPEN}\s*(?P<label>{'|'.join(map(re.escape, AUTHOR_LABELS + EDITOR_LABELS))})"
+    rf"{_COLON}?(?P<value>[^()（）\[\]【】]{{1,40}}?)\s*{_CLOSE}\s*$"
+)
+
+# A line that is only an editor credit: "[ 责编:肖春芳 ]", "【责任编辑：王五】", "责任编辑：王五"
+_EDITOR_LINE = re.compile(
+    rf"^\s*{_OPEN}?\s*(?:{'|'.join(map(re.escape, EDITOR_LABELS))}){_COLON}"
+    rf"(?P<value>[^()（）\[\]【】]{{1,40}}?)\s*{_CLOSE}?\s*$"
+)
+
+
+def take_trailing_credit(paragraph: str) -> tuple[str, str | None, str | None]:
+    """Split '… (作者:邓聪)' into ('…', author, editor); returns the paragraph unchanged if none."""
+    match = _TRAILING_CREDIT.search(paragraph)
+    if not match:
+        return paragraph, None, None
+    names = clean_names(match.group("value"))
+    rest = paragraph[: match.start()].rstrip()
+    if match.group("label") in EDITOR_LABELS:
+        return rest, None, names
+    return rest, names, None
+
+
+def editor_line(line: str) -> str | None:
+    """The editor's name when the whole line is an editor credit, else None."""
+    match = _EDITOR_LINE.match(line)
+    return clean_names(match.group("value")) if match else None

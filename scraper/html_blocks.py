@@ -1,0 +1,114 @@
+"""DOM helpers: strip non-content nodes, cut an element into text blocks, find the body by density.
+
+The generic body finder scores each container by the Chinese prose directly under it (text length,
+punctuation) and punishes link-heavy text, in the spirit of readability and GNE, then keeps the
+best container's blocks in document order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.fields import clean_text
+
+# Never content: dropped before anything is measured.
+JUNK_TAGS = (
+    "script", "style", "noscript", "iframe", "svg", "template", "form", "select", "button",
+    "input", "textarea", "object", "embed", "canvas", "video", "audio", "map",
+)  # fmt: skip
+# Elements whose text starts a new block.
+BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "h1", "h2",
+    "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody",
+    "tfoot", "tr", "td", "th", "blockquote", "pre", "figure", "figcaption", "hr", "center",
+    "address",
+))  # fmt: skip
+_PUNCT = re.compile(r"[，。！？；：、“”,.!?;:]")
+_CANDIDATE_TAGS = frozenset(["div", "section", "article", "main", "td", "body"])
+
+
+def parse(html: str) -> LexborHTMLParser:
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(list(JUNK_TAGS))
+    return tree
+
+
+def text_blocks(node: LexborNode) -> list[str]:
+    """The node's text cut at block elements and <br>, each block cleaned, empty ones dropped."""
+    blocks: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = clean_text("".join(buffer))
+        if text:
+            blocks.append(text)
+        buffer.clear()
+
+    def walk(parent: LexborNode) -> None:
+        for child in parent.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                buffer.append(child.text_content or "")
+            elif tag == "br":
+                flush()
+            elif tag in BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            elif not tag.startswith("-"):
+                walk(child)
+
+    walk(node)
+    flush()
+    return blocks
+
+
+def link_density(node: LexborNode) -> float:
+    text_length = len(clean_text(node.text()))
+    if not text_length:
+        return 1.0
+    linked = sum(len(clean_text(a.text())) for a in node.css("a"))
+    return min(1.0, linked / text_length)
+
+
+def _own_prose_score(node: LexborNode) -> float:
+    """Score of the prose directly inside `node` (its own text and its inline/<p> children)."""
+    score = 0.0
+    for child in node.iter(include_text=True):
+        if child.tag in ("-text", "p", "span", "font", "strong", "b", "section"):
+            text = clean_text(child.text() if child.tag != "-text" else child.text_content or "")
+            if len(text) >= 10:
+                score += 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
+    return score
+
+
+def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
+    """The container holding most of the prose, with link-heavy navigation punished."""
+    scores: dict[int, tuple[float, LexborNode]] = {}
+    for node in _candidates(tree):
+        own = _own_prose_score(node)
+        if own <= 0:
+            continue
+        _add(scores, node, own)
+        if node.parent is not None:
+            _add(scores, node.parent, own / 3)
+    if not scores:
+        return None
+    best = max(scores.values(), key=lambda item: item[0] * (1 - link_density(item[1])))
+    return best[1]
+
+
+def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS)]
+
+
+def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:
+    key = node.mem_id
+    previous = scores.get(key, (0.0, node))[0]
+    scores[key] = (previous + value, node)

@@ -1,0 +1,124 @@
+"""Extract an article from HTML: a site rule when one matches, the generic path otherwise.
+
+Both paths end the same way: the body's blocks are cut at the portal's trailer, boilerplate lines
+are dropped, and credit lines ((作者:x), [ 责编:x ]) move out of the body into fields.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.article import PARAGRAPH_SEPARATOR, Article
+from scraper.boilerplate import Body, clean_body
+from scraper.fields import (
+    AUTHOR_LABELS,
+    EDITOR_LABELS,
+    SOURCE_LABELS,
+    clean_names,
+    clean_source,
+    clean_text,
+    editor_line,
+    first_labelled,
+    parse_datetime,
+)
+from scraper.html_blocks import best_body_node, parse, text_blocks
+from scraper.html_meta import (
+    find_published,
+    find_title,
+    header_author,
+    header_editor,
+    header_source,
+    header_text,
+    node_value,
+)
+from scraper.sites import Template, find_template
+
+
+def extract_html(html: str, url: str | None = None) -> Article:
+    tree = parse(html)
+    template = find_template(tree, url)
+    ruled = _from_template(tree, template) if template else None
+    generic = _generic(tree, url, ruled.title if ruled else None)
+    if ruled is None or not ruled.body:
+        return generic
+    return _fill_missing(ruled, generic)
+
+
+def _from_template(tree: LexborHTMLParser, template: Template) -> Article | None:
+    body_node = tree.css_first(template.body)
+    if body_node is None:
+        return None
+
+    def pick(selector: str | None) -> str | None:
+        return node_value(tree.css_first(selector)) if selector else None
+
+    # Read the fields before stripping: credit blocks often sit inside the body node.
+    article = Article(
+        site=template.site,
+        title=clean_text(pick(template.title) or "") or None,
+        source=clean_source(_unlabel(pick(template.source), SOURCE_LABELS)),
+        author=clean_names(_unlabel(pick(template.author), AUTHOR_LABELS)),
+        editor=clean_names(_unlabel(pick(template.editor), EDITOR_LABELS)),
+        published_at=parse_datetime(pick(template.date)),
+        extractor=f"rule:{template.site}",
+    )
+    for selector in template.strip:
+        for node in body_node.css(selector):
+            node.decompose()
+    body = clean_body(text_blocks(body_node))
+    article.body = PARAGRAPH_SEPARATOR.join(body.paragraphs) or None
+    article.author = article.author or body.author
+    article.editor = article.editor or body.editor
+    return article
+
+
+def _unlabel(text: str | None, labels: tuple[str, ...]) -> str | None:
+    """'来源：人民日报' -> '人民日报'; text without a label is returned as it is."""
+    if not text:
+        return None
+    return first_labelled(text, labels) or text
+
+
+def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) -> Article:
+    title = title_hint or find_title(tree)
+    header = header_text(tree, title)
+    body_node = best_body_node(tree)
+    body = clean_body(_blocks_after_title(body_node, title)) if body_node else Body([])
+    return Article(
+        url=url,
+        title=title,
+        source=header_source(header),
+        author=header_author(header) or body.author,
+        editor=header_editor(header) or body.editor or _editor_anywhere(tree),
+        published_at=find_published(tree, header, url),
+        body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,
+        extractor="generic",
+    )
+
+
+def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
+    """A container that also holds the headline and info line gives only what follows them."""
+    blocks = text_blocks(node)
+    if title and title in blocks:
+        return blocks[blocks.index(title) + 1 :]
+    return blocks
+
+
+def _editor_anywhere(tree: LexborHTMLParser) -> str | None:
+    """An editor credit line can sit outside the body container (e.g. under it)."""
+    root = tree.body
+    if root is None:
+        return None
+    for block in text_blocks(root):
+        name = editor_line(block)
+        if name:
+            return name
+    return None
+
+
+def _fill_missing(ruled: Article, generic: Article) -> Article:
+    """A rule's own findings win; whatever it left empty comes from the generic path."""
+    for name, value in generic.to_dict().items():
+        if getattr(ruled, name) is None and name != "extractor":
+            setattr(ruled, name, value)
+    return ruled

@@ -1,0 +1,206 @@
+"""Full-text search: a small query language turned into a safe FTS5 MATCH, ranked by bm25.
+
+Query language: words are ANDed; "…" is a phrase; OR between two terms; -word excludes. Every
+term is segmented like the articles and sent to FTS5 only as quoted string literals, so user
+input can never be read as FTS5 syntax (NEAR(, *, column filters, stray quotes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from scraper.segment import ZWSP, normalize, query_tokens
+
+if TYPE_CHECKING:
+    from scraper.store import Archive
+
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+_OPEN_MARK, _CLOSE_MARK, _ELLIPSIS = "\x02", "\x03", "…"
+_SNIPPET_TOKENS = 32
+_TERM = re.compile(r'(-?)(?:["“”「」](?P<phrase>[^"“”「」]*)["“”「」]?|(?P<word>[^\s"“”「」]+))')
+
+
+class QueryError(ValueError):
+    """The query cannot be searched (nothing searchable in it, a bad filter): one-line message."""
+
+
+@dataclass
+class Hit:
+    id: int
+    url: str
+    title: str | None
+    source: str | None
+    site: str | None
+    published_at: str | None
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in `snippet`
+    score: float = 0.0
+
+    def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
+        """The snippet with each highlighted span wrapped in the given marks."""
+        out, last = [], 0
+        for start, end in self.highlights:
+            out += [self.snippet[last:start], open_mark, self.snippet[start:end], close_mark]
+            last = end
+        return "".join(out) + self.snippet[last:]
+
+
+def build_match(query: str) -> str:
+    """Translate the query language into an FTS5 MATCH expression, or raise QueryError."""
+    groups: list[list[str]] = [[]]  # OR-groups, ANDed together
+    excluded: list[str] = []
+    or_next = False
+    for match in _TERM.finditer(query):
+        negate, phrase, word = match.group(1), match.group("phrase"), match.group("word")
+        if word == "OR":
+            or_next = bool(groups[-1])
+            continue
+        literal = _literal(phrase if phrase is not None else word)
+        if literal is None:
+            continue
+        if negate:
+            excluded.append(literal)
+        elif or_next:
+            groups[-1].append(literal)
+        else:
+            groups.append([literal])
+        or_next = False
+    required = [g for g in groups if g]
+    if not required:
+        if excluded:
+            raise QueryError("a query needs at least one word to look for, not only -exclusions")
+        raise QueryError("nothing to search for: the query has no words or numbers")
+    expression = " AND ".join(f"({' OR '.join(g)})" if len(g) > 1 else g[0] for g in required)
+    if excluded:
+        expression = f"({expression}) NOT ({' OR '.join(excluded)})"
+    return expression
+
+
+def _literal(text: str) -> str | None:
+    """A term as an FTS5 phrase string of its segmented tokens; None if nothing is searchable."""
+    words = query_tokens(text)
+    if not words:
+        return None
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """Validate YYYY[-MM[-DD]] filters; both ends are inclusive at their own precision."""
+    for value in (since, until):
+        if value is not None and not _valid_partial_date(value):
+            raise QueryError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return since, until
+
+
+def _valid_partial_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return False
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def filter_sql(
+    since: str | None = None,
+    until: str | None = None,
+    site: str | None = None,
+    source: str | None = None,
+    alias: str = "articles",
+) -> tuple[str, list[object]]:
+    """WHERE clauses shared by search and export."""
+    since, until = date_bounds(since, until)
+    clauses, params = [], []
+    if since:
+        clauses.append(f"{alias}.published_at >= ?")
+        params.append(since)
+    if until:
+        clauses.append(f"substr({alias}.published_at, 1, ?) <= ?")
+        params += [len(until), until]
+    if site:
+        clauses.append(f"({alias}.site = ? OR {alias}.site LIKE ? ESCAPE '\\')")
+        params += [site, "%." + site.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
+    if source:
+        clauses.append(f"instr({alias}.source, ?) > 0")
+        params.append(source)
+    return " AND ".join(clauses) or "1", params
+
+
+def search(
+    archive: Archive,
+    query: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    site: str | None = None,
+    source: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[Hit]:
+    """Ranked hits (title weighted 10x body) with a highlighted snippet of the original text."""
+    match = build_match(query)
+    where, params = filter_sql(since, until, site, source, alias="a")
+    rows = archive.db.execute(
+        f"""
+        SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
+               snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
+                       {_SNIPPET_TOKENS}),
+               bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        WHERE articles_fts MATCH ? AND {where}
+        ORDER BY score, a.published_at DESC
+        LIMIT ? OFFSET ?
+        """,
+        [match, *params, limit, offset],
+    ).fetchall()
+    return [_hit(row) for row in rows]
+
+
+def _hit(row: tuple) -> Hit:
+    article_id, url, title, source, site, published_at, body, raw_snippet, score = row
+    snippet, highlights = map_snippet(raw_snippet or "", body or "")
+    return Hit(article_id, url, title, source, site, published_at, snippet, highlights, score)
+
+
+def map_snippet(raw: str, original: str) -> tuple[str, list[tuple[int, int]]]:
+    """Put FTS5's snippet (normalised tokens, marks) back onto the original text.
+
+    Normalisation keeps one character per character, so the snippet's plain text is found at the
+    same offsets in the normalised body as the matching slice of the original body.
+    """
+    text = raw.replace(ZWSP, "")
+    lead = text.startswith(_ELLIPSIS) and not original.startswith(_ELLIPSIS)
+    trail = text.endswith(_ELLIPSIS) and not original.endswith(_ELLIPSIS)
+    core = text[len(_ELLIPSIS) if lead else 0 : len(text) - len(_ELLIPSIS) if trail else None]
+    plain, spans = _strip_marks(core)
+    original = original.replace(ZWSP, "")  # the index was built without them
+    start = normalize(original).find(plain)
+    if start < 0:  # cannot happen for an index in sync; show the normalised text rather than fail
+        return plain, spans
+    shown = original[start : start + len(plain)]
+    prefix = _ELLIPSIS if lead else ""
+    offset = len(prefix)
+    spans = [(s + offset, e + offset) for s, e in spans]
+    return prefix + shown + (_ELLIPSIS if trail else ""), spans
+
+
+def _strip_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start = None
+    for char in marked:
+        if char == _OPEN_MARK:
+            start = length
+        elif char == _CLOSE_MARK and start is not None:
+            spans.append((start, length))
+            start = None
+        else:
+            plain.append(char)
+            length += 1
+    return "".join(plain), spans

@@ -1,0 +1,303 @@
+"""The archive: articles, their raw pages and a full-text index in one SQLite file (sqlite-utils).
+
+Plain SQLite only: the FTS5 table uses the built-in unicode61 tokenizer over pre-segmented token
+columns, so archive.db opens and searches in the sqlite3 shell too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+import zstandard
+
+from scraper.article import Article
+from scraper.segment import index_column
+
+DEFAULT_DB = "archive.db"
+SCHEMA_VERSION = "1"
+CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
+RECORD_FIELDS = (
+    "url", "site", "title", "source", "author", "editor", "published_at", "body",
+    "extractor", "extractor_version", "content_hash", "archived_at", "updated_at",
+)  # fmt: skip
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file itself (corrupt, locked, unwritable): one-line message."""
+
+    exit_code = 1
+
+
+class NoArchiveError(ArchiveError):
+    """The archive named does not exist (a reading command never creates one)."""
+
+    exit_code = 2
+
+
+@dataclass
+class RawPage:
+    """The bytes an article was extracted from, kept so it can be re-extracted later."""
+
+    url: str
+    content: bytes
+    content_type: str | None = None
+    encoding: str | None = None
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    status: str  # "added", "updated" or "unchanged"
+    article_id: int
+
+
+def default_db_path() -> str:
+    return os.environ.get("SCRAPER_DB") or DEFAULT_DB
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(fields: dict) -> str:
+    payload = json.dumps([fields.get(name) for name in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Archive:
+    """`Archive(path)` opens (creating if needed) an archive; every CLI verb goes through it."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
+        self.path = Path(path or default_db_path())
+        if not create and not self.path.exists():
+            raise NoArchiveError(
+                f"no archive at {self.path} (archive something first, or pass --db)"
+            )
+        try:
+            self.db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=10))
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._create_schema()
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(describe_db_error(self.path, error)) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        if "articles" in self.db.table_names():
+            return
+        with self.db.conn:
+            self.db.executescript(_SCHEMA_SQL)
+            self.db["meta"].insert_all(
+                [{"key": "schema_version", "value": SCHEMA_VERSION}], replace=True
+            )
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def save(self, article: Article, raw_pages: Iterable[RawPage] = (), **extra: str) -> SaveResult:
+        """Add or update the article at its URL; an unchanged article writes nothing."""
+        if not article.url:
+            raise ValueError("an article needs a url to be archived")
+        record = {**article.to_dict(), **extra}
+        record.setdefault("extractor_version", None)
+        record["content_hash"] = content_hash(record)
+        try:
+            return self._write(record, list(raw_pages))
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(describe_db_error(self.path, error)) from None
+
+    def _write(self, record: dict, raw_pages: list[RawPage]) -> SaveResult:
+        existing = self._row("SELECT id, content_hash FROM articles WHERE url = ?", record["url"])
+        if existing and existing["content_hash"] == record["content_hash"]:
+            return SaveResult("unchanged", existing["id"])
+        stamp = now_iso()
+        record.setdefault("archived_at", stamp)
+        record.setdefault("updated_at", stamp)
+        row = {name: record.get(name) for name in RECORD_FIELDS}
+        row["title_tokens"] = index_column(row["title"])
+        row["body_tokens"] = index_column(row["body"])
+        with self.db.conn:  # one transaction: the article and its raw pages land together
+            if existing:
+                row.pop("archived_at")
+                self.db["articles"].update(existing["id"], row)
+                article_id, status = existing["id"], "updated"
+            else:
+                article_id = self.db["articles"].insert(row).last_pk
+                status = "added"
+            if raw_pages:
+                self._replace_raw_pages(article_id, raw_pages)
+        return SaveResult(status, article_id)
+
+    def _replace_raw_pages(self, article_id: int, pages: list[RawPage]) -> None:
+        compressor = zstandard.ZstdCompressor(level=10)
+        self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", [article_id])
+        self.db["raw_pages"].insert_all(
+            {
+                "article_id": article_id,
+                "page_no": number,
+                "url": page.url,
+                "content_type": page.content_type,
+                "encoding": page.encoding,
+                "compression": "zstd",
+                "size": len(page.content),
+                "sha256": hashlib.sha256(page.content).hexdigest(),
+                "content": compressor.compress(page.content),
+                "fetched_at": page.fetched_at or now_iso(),
+            }
+            for number, page in enumerate(pages, start=1)
+        )
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def _row(self, sql: str, *params: object) -> dict | None:
+        cursor = self.db.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchone()
+        return dict(zip(names, found, strict=True)) if found else None
+
+    def get(self, key: int | str) -> dict | None:
+        """An article record by id or URL."""
+        column = "id" if isinstance(key, int) or str(key).isdigit() else "url"
+        columns = ", ".join(("id",) + RECORD_FIELDS)
+        return self._row(f"SELECT {columns} FROM articles WHERE {column} = ?", key)
+
+    def raw_pages(self, article_id: int) -> list[RawPage]:
+        decompressor = zstandard.ZstdDecompressor()
+        rows = self.db.execute(
+            "SELECT url, content, content_type, encoding, fetched_at FROM raw_pages "
+            "WHERE article_id = ? ORDER BY page_no",
+            [article_id],
+        ).fetchall()
+        return [
+            RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at)
+            for url, blob, content_type, encoding, fetched_at in rows
+        ]
+
+    def records(self, where: str = "1", params: Iterable[object] = ()) -> Iterator[dict]:
+        """Article records (export's input) in a stable order, streamed from the database."""
+        columns = ", ".join(("id",) + RECORD_FIELDS)
+        cursor = self.db.execute(
+            f"SELECT {columns} FROM articles WHERE {where} "
+            "ORDER BY published_at IS NULL, published_at, url",
+            list(params),
+        )
+        names = [d[0] for d in cursor.description]
+        for found in cursor:
+            yield dict(zip(names, found, strict=True))
+
+    def count(self) -> int:
+        return self.db["articles"].count
+
+    def stats(self) -> dict:
+        def grouped(column: str) -> list[tuple[str, int]]:
+            sql = (
+                f"SELECT coalesce({column}, '(none)'), count(*) FROM articles "
+                f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
+            )
+            return [tuple(r) for r in self.db.execute(sql).fetchall()]
+
+        first, last = self.db.execute(
+            "SELECT min(published_at), max(published_at) FROM articles"
+        ).fetchone()
+        return {
+            "path": str(self.path),
+            "articles": self.count(),
+            "raw_pages": self.db["raw_pages"].count,
+            "size_bytes": self.path.stat().st_size if self.path.exists() else 0,
+            "first_published": first,
+            "last_published": last,
+            "by_site": grouped("site"),
+            "by_source": grouped("source"),
+        }
+
+    def search(self, query: str, **filters: object) -> list:
+        from scraper.search import search
+
+        return search(self, query, **filters)
+
+
+def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return f"{path}: the archive is locked by another process; try again when it finishes"
+    if "not a database" in message or "malformed" in message:
+        return f"{path}: not a valid archive (SQLite says: {message}); the file was left untouched"
+    return f"{path}: {message}"
+
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    site TEXT,
+    title TEXT,
+    source TEXT,
+    author TEXT,
+    editor TEXT,
+    published_at TEXT,
+    body TEXT,
+    extractor TEXT,
+    extractor_version TEXT,
+    content_hash TEXT NOT NULL,
+    archived_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    title_tokens TEXT NOT NULL DEFAULT '',
+    body_tokens TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
+CREATE TABLE IF NOT EXISTS raw_pages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    page_no INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    content_type TEXT,
+    encoding TEXT,
+    compression TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    fetched_at TEXT NOT NULL,
+    UNIQUE (article_id, page_no)
+);
+-- External-content FTS5 over the token columns, ranked bm25(articles_fts, 10.0, 1.0).
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+    title_tokens, body_tokens,
+    content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title_tokens, body_tokens)
+    VALUES (new.id, new.title_tokens, new.body_tokens);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens)
+    VALUES ('delete', old.id, old.title_tokens, old.body_tokens);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title_tokens, body_tokens ON articles
+BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens)
+    VALUES ('delete', old.id, old.title_tokens, old.body_tokens);
+    INSERT INTO articles_fts (rowid, title_tokens, body_tokens)
+    VALUES (new.id, new.title_tokens, new.body_tokens);
+END;
+"""
