@@ -157,8 +157,10 @@ def _strip_brackets(value: str) -> str:
 # by the caller because a bare name needs context.
 _TRAILING_CREDIT = re.compile(
     rf"\s*{_OPEN}\s*(?P<label>{'|'.join(map(re.escape, AUTHOR_LABELS + EDITOR_LABELS))})"
-    rf"{_COLON}?(?P<value>[^()（）\[\]【】]{{1,40}}?)\s*{_CLOSE}\s*$"
+    rf"(?P<sep>{_COLON}|\s+|)(?P<value>[^()（）\[\]【】]{{1,40}}?)\s*{_CLOSE}\s*$"
 )
+# Only 记者 runs straight into the name ("（记者刘艺、杨吉）"); "（编辑部供图）" is no credit.
+_GLUED_LABELS = ("记者", "本报记者", "特约记者")
 
 # A line that is only an editor credit: "[ 责编:肖春芳 ]", "【责任编辑：王五】", "责任编辑：王五"
 _EDITOR_LINE = re.compile(
@@ -170,7 +172,7 @@ _EDITOR_LINE = re.compile(
 def take_trailing_credit(paragraph: str) -> tuple[str, str | None, str | None]:
     """Split '… (作者:邓聪)' into ('…', author, editor); returns the paragraph unchanged if none."""
     match = _TRAILING_CREDIT.search(paragraph)
-    if not match:
+    if not match or (not match.group("sep") and match.group("label") not in _GLUED_LABELS):
         return paragraph, None, None
     names = clean_names(match.group("value"))
     rest = paragraph[: match.start()].rstrip()
