@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scraper.decode import Decoded, decode_page, decode_text_or_bytes, sniff_declared_charset
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SIMPLIFIED = "新华社北京电 推动建设开放型世界经济，维护全人类共同利益。"
 TRADITIONAL = "義大利公開賽 茲韋列夫封王"
 # UTF-8 bytes of these happen to be valid gb18030 too: a strict gb18030 trial "succeeds"
