@@ -1,40 +1,46 @@
 """The main job: turn inputs (URLs, saved pages, folders, lists) into archived articles.
 
-Each input is fetched or read, extracted and saved in its own transaction, and reported as an
-Outcome as soon as it is done, so an interrupted run keeps everything finished before it.
+Inputs are streamed into a temporary table (de-duplicated there, so a 100k-URL list costs no
+memory), then `concurrency` workers take them in order: fetch politely, extract in a process
+pool, follow the article's next pages, and save. Each article is committed as it completes, so
+an interrupted run keeps everything finished before it and the same command resumes.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+import contextlib
+import signal
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
-from scraper.article import Article
-from scraper.decode import decode_page
-from scraper.extract import EXTRACTOR_VERSION, extract
-from scraper.fetch import FetchError, fetch, new_client
-from scraper.store import Archive, RawPage, now_iso
-
-PAGE_SUFFIXES = (".html", ".htm", ".txt", ".shtml", ".xhtml")
-_URL = re.compile(r"^https?://", re.I)
+from scraper.extract import EXTRACTOR_VERSION, merge_pages
+from scraper.fetch import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
+from scraper.inputs import expand_inputs, looks_like_url
+from scraper.pagination import MAX_PAGES
+from scraper.store import Archive, RawPage
+from scraper.urls import BadURL, canonical_url
+from scraper.workers import PageResult, Workers
 
 
 @dataclass
 class Outcome:
     input: str
-    status: str  # added | updated | unchanged | failed
+    status: str  # added | updated | unchanged | skipped | failed
     article_id: int | None = None
     title: str | None = None
     error: str | None = None
+    pages: int = 0
+    warning: str | None = None
 
 
 @dataclass
 class RunSummary:
     outcomes: list[Outcome] = field(default_factory=list)
+    total: int = 0
+    interrupted: bool = False
 
     @property
     def counts(self) -> Counter:
@@ -45,106 +51,193 @@ class RunSummary:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def read_list(stream: TextIO) -> Iterator[str]:
-    """Inputs from a list: one per line, blank lines and # comments skipped."""
-    for line in stream:
-        item = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].strip()  # keeps a URL's #fragment
-        if item:
-            yield item
+@dataclass
+class ArchiveOptions:
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    refresh: bool = False  # fetch URLs already archived again (updated only if changed)
+    retry_failed: bool = False
+    url: str | None = None  # the original URL of a single saved page
+    workers: int | None = None  # extraction processes; None: one per core for large runs
 
 
-def expand_inputs(items: Iterable[str]) -> Iterator[str]:
-    """Folders become their page files (sorted); URLs and files pass through; duplicates drop."""
-    seen: set[str] = set()
-    for item in items:
-        path = Path(item)
-        expanded = (
-            sorted(str(p) for p in path.iterdir() if p.suffix.lower() in PAGE_SUFFIXES)
-            if not _URL.match(item) and path.is_dir()
-            else [item]
+OutcomeCallback = Callable[[Outcome], None]
+
+
+def run_archive(
+    archive: Archive,
+    items: Iterable[str],
+    options: ArchiveOptions | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_outcome: OutcomeCallback | None = None,
+) -> RunSummary:
+    """Archive every input; Ctrl-C stops the run cleanly with `interrupted` set."""
+    options = options or ArchiveOptions()
+    summary = RunSummary()
+
+    def record(outcome: Outcome) -> None:
+        summary.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+
+    queue = InputQueue(archive)
+    summary.total = queue.fill(expand_inputs(items), options, record)
+    if on_total:
+        on_total(summary.total)
+    run = _Run(archive, queue, options, record)
+    summary.interrupted = asyncio.run(run.main(summary.total))
+    return summary
+
+
+class InputQueue:
+    """The run's inputs in a TEMP table: de-duplicated by SQLite, read back in batches."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.db = archive.db
+        self.archive = archive
+        self.db.execute("DROP TABLE IF EXISTS temp.run_inputs")
+        self.db.execute(
+            "CREATE TEMP TABLE run_inputs (pos INTEGER PRIMARY KEY, item TEXT NOT NULL UNIQUE)"
         )
-        for one in expanded:
-            if one not in seen:
-                seen.add(one)
-                yield one
+
+    def fill(self, items: Iterable[str], options: ArchiveOptions, record: OutcomeCallback) -> int:
+        if options.retry_failed:
+            items = _chain(items, self.archive.failed_urls())
+        with self.db.conn:
+            for item in items:
+                key = self._key(item, record)
+                if key:
+                    self.db.execute("INSERT OR IGNORE INTO run_inputs (item) VALUES (?)", [key])
+        return self.db.execute("SELECT count(*) FROM run_inputs").fetchone()[0]
+
+    def _key(self, item: str, record: OutcomeCallback) -> str | None:
+        if not looks_like_url(item):
+            return item
+        try:
+            return canonical_url(item)
+        except BadURL as error:
+            self.archive.record_failure(item, "url", str(error))
+            record(Outcome(item, "failed", error=str(error)))
+            return None
+
+    def __iter__(self) -> Iterator[str]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT pos, item FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT 500", [last]
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from (item for _, item in rows)
 
 
-def archive_inputs(
-    archive: Archive, items: Iterable[str], url: str | None = None
-) -> Iterator[Outcome]:
-    """Archive each input, yielding its outcome once it is committed."""
-    with new_client() as client:
-        for item in expand_inputs(items):
-            try:
-                article, raw = _load(item, url, client)
-                result = save_article(archive, article, raw)
-            except (FetchError, OSError, UnicodeError, ValueError) as error:
-                yield Outcome(item, "failed", error=_one_line(error))
-                continue
-            yield Outcome(item, result.status, result.article_id, article.title)
+def _chain(*iterables: Iterable[str]) -> Iterator[str]:
+    for iterable in iterables:
+        yield from iterable
 
 
-def _load(item: str, url: str | None, client) -> tuple[Article, RawPage]:
-    if _URL.match(item):
-        page = fetch(item, client)
-        decoded = decode_page(page.content, page.charset)
-        raw = RawPage(page.url, page.content, page.content_type, decoded.encoding, page.fetched_at)
-        return _extracted(decoded.text, url or page.url), raw
+class _Run:
+    def __init__(
+        self, archive: Archive, queue: InputQueue, options: ArchiveOptions, record: OutcomeCallback
+    ) -> None:
+        self.archive = archive
+        self.queue = queue
+        self.options = options
+        self.record = record
+
+    async def main(self, total: int) -> bool:
+        """Process the queue; True when Ctrl-C stopped it."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread / POSIX
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+        items = iter(self.queue)
+        with Workers(self.options.workers, total) as workers:
+            async with Fetcher(self.options.fetch) as fetcher:
+                tasks = [
+                    asyncio.create_task(self._worker(items, fetcher, workers))
+                    for _ in range(max(1, self.options.fetch.concurrency))
+                ]
+                done = asyncio.ensure_future(asyncio.gather(*tasks))
+                await asyncio.wait([done, asyncio.ensure_future(stop.wait())],
+                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+                if stop.is_set():
+                    done.cancel()  # drop in-flight requests: they are retried on resume
+                    await asyncio.gather(done, return_exceptions=True)
+                else:
+                    await done
+        loop.remove_signal_handler(signal.SIGINT)
+        return stop.is_set()
+
+    async def _worker(self, items: Iterator[str], fetcher: Fetcher, workers: Workers) -> None:
+        for item in items:  # shared iterator: each item goes to exactly one worker
+            outcome = await self._one(item, fetcher, workers)
+            self.record(outcome)
+
+    async def _one(self, item: str, fetcher: Fetcher, workers: Workers) -> Outcome:
+        is_url = looks_like_url(item)
+        if is_url and not self.options.refresh and self.archive.has_url(item):
+            return Outcome(item, "skipped", error="already archived")
+        try:
+            results, raws = await self._pages(item, is_url, fetcher, workers)
+        except NotAPage as error:
+            self.archive.record_failure(item, error.stage, str(error), error.attempts)
+            return Outcome(item, "skipped", error=str(error))
+        except FetchError as error:
+            self.archive.record_failure(item, error.stage, str(error), error.attempts)
+            return Outcome(item, "failed", error=str(error))
+        return await self._store(item, results, raws, workers)
+
+    async def _pages(
+        self, item: str, is_url: bool, fetcher: Fetcher, workers: Workers
+    ) -> tuple[list[PageResult], list[RawPage]]:
+        """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
+        url = item if is_url else None
+        page = await fetcher.fetch(item) if is_url else _read_local(item, self.options.url)
+        results: list[PageResult] = []
+        raws: list[RawPage] = []
+        seen = {item}
+        while True:
+            result = await workers.process(page.content, url or page.url, page.charset)
+            results.append(result)
+            raws.append(RawPage(page.url, page.content, page.content_type, result.encoding,
+                                page.fetched_at))  # fmt: skip
+            following = result.next_url
+            if not following or following in seen or len(results) >= MAX_PAGES:
+                return results, raws
+            seen.add(following)
+            page, url = await fetcher.fetch(following), following
+
+    async def _store(
+        self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers
+    ) -> Outcome:
+        article = merge_pages([r.article for r in results])
+        article.url = item if looks_like_url(item) else raws[0].url
+        if not (article.title or article.body):
+            self.archive.record_failure(item, "extract", "no article found on the page")
+            return Outcome(item, "failed", error="no article found on the page")
+        tokens = results[0].tokens if len(results) == 1 else await workers.tokens(article)
+        saved = self.archive.save(article, raws, tokens, extractor_version=EXTRACTOR_VERSION)
+        self.archive.clear_failure(item)
+        lossy = any(r.lossy for r in results)
+        warning = "decoded with replacement characters (mojibake risk)" if lossy else None
+        return Outcome(
+            item, saved.status, saved.article_id, article.title, None, len(raws), warning
+        )
+
+
+def _read_local(item: str, url: str | None) -> FetchedPage:
     path = Path(item)
-    if not path.is_file():
-        raise FetchError("no such file, and not an http(s) URL")
-    content = path.read_bytes()
-    decoded = decode_page(content)
-    page_url = url or path.resolve().as_uri()
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        reason = "no such file, and not an http(s) URL" if not path.exists() else error.strerror
+        raise FetchError(str(reason), stage="read") from None
     kind = "text/plain" if path.suffix.lower() == ".txt" else "text/html"
-    return _extracted(decoded.text, page_url), RawPage(page_url, content, kind, decoded.encoding)
+    return FetchedPage(url or path.resolve().as_uri(), content, kind, None, _mtime_iso(path))
 
 
-def _extracted(text: str, url: str) -> Article:
-    article = extract(text, url=url)
-    if not (article.title or article.body):
-        raise ValueError("no article found on the page")
-    return article
+def _mtime_iso(path: Path) -> str:
+    from datetime import datetime, timezone
 
-
-def save_article(archive: Archive, article: Article, raw: RawPage | None):
-    return archive.save(article, [raw] if raw else [], extractor_version=EXTRACTOR_VERSION)
-
-
-def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
-    """Run the current extractor over stored raw pages; changed articles are updated."""
-    wanted = list(ids) if ids else None
-    rows = archive.db.execute("SELECT id, url FROM articles ORDER BY id").fetchall()
-    counts: Counter = Counter()
-    for article_id, url in rows:
-        if wanted is not None and article_id not in wanted:
-            continue
-        pages = archive.raw_pages(article_id)
-        if not pages:
-            counts["no raw page"] += 1
-            continue
-        text = decode_page(pages[0].content, pages[0].encoding).text
-        article = extract(text, url=url)
-        counts[save_article(archive, article, None).status] += 1
-    return counts
-
-
-def import_records(archive: Archive, records: Iterable[dict]) -> Counter:
-    """Restore exported records (jsonl) into the archive, keeping their original timestamps."""
-    counts: Counter = Counter()
-    for record in records:
-        if not record.get("url"):
-            counts["skipped (no url)"] += 1
-            continue
-        extra = {
-            key: record[key]
-            for key in ("extractor_version", "archived_at", "updated_at")
-            if record.get(key)
-        }
-        extra.setdefault("archived_at", now_iso())
-        counts[archive.save(Article.from_dict(record), **extra).status] += 1
-    return counts
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")

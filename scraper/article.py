@@ -20,6 +20,7 @@ class Article:
     published_at: str | None = None  # ISO 8601 with offset, +08:00 when the page gives none
     body: str | None = None  # paragraphs joined by a blank line
     extractor: str | None = None  # which path produced it: "rule:gmw.cn", "generic", "text"
+    canonical_url: str | None = None  # the page's own <link rel="canonical">, if any
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -38,3 +39,8 @@ class Article:
     def from_dict(cls, data: dict) -> Article:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# Fields the archive adds to every article; an exported record is RECORD_FIELDS, in this order.
+ARCHIVE_FIELDS = ("extractor_version", "content_hash", "archived_at", "updated_at")
+RECORD_FIELDS = tuple(f.name for f in fields(Article)) + ARCHIVE_FIELDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -13,9 +14,13 @@ from rich.table import Table
 from rich.text import Text
 
 from scraper import __version__
-from scraper.archiving import RunSummary, archive_inputs, import_records, read_list, reextract
+from scraper.archiving import ArchiveOptions, run_archive
 from scraper.export import FORMATS, ExportError, read_jsonl, write_export
 from scraper.extract import extract
+from scraper.fetch import USER_AGENT, FetchSettings
+from scraper.inputs import read_list
+from scraper.maintenance import import_records, reextract
+from scraper.progress import ArchiveProgress, report_summary
 from scraper.search import QueryError, filter_sql
 from scraper.store import Archive, ArchiveError, default_db_path
 
@@ -65,62 +70,73 @@ def cli() -> None:
 @click.option("-i", "--input-list", type=click.File("r", encoding="utf-8"), multiple=True,
               help="File listing URLs/paths, one per line (# comments).")  # fmt: skip
 @click.option("--url", help="The original URL of a single saved page.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requests in flight in all.")  # fmt: skip
+@click.option("--per-host", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Requests in flight to one host.")  # fmt: skip
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="Seconds between requests to one host (robots Crawl-delay can raise it).")  # fmt: skip
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds allowed for one attempt at a page.")  # fmt: skip
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20))
+@click.option("--max-size", default=10.0, show_default=True, type=click.FloatRange(0.001, 1024),
+              help="Largest page accepted, in MB (also after decompression).")  # fmt: skip
+@click.option("--user-agent", default=USER_AGENT, show_default=True)
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option("--refresh", is_flag=True, help="Fetch archived URLs again; update if changed.")
+@click.option("--retry-failed", is_flag=True, help="Also retry the URLs that failed before.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path) -> None:
+def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
+
+    Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
+    size caps). Each article is committed when done: run the same command again to resume.
+    Exit code: 0 all archived, 1 some failed, 2 usage error, 130 interrupted.
 
     \b
     Examples:
       scraper archive seeds/
-      scraper archive https://www.gmw.cn/... page.html -i urls.txt
-      cat urls.txt | scraper archive -
+      scraper archive -i urls.txt --per-host 1 --delay 2
+      cat urls.txt | scraper archive - --json
+      scraper archive --retry-failed
     """
-    items = _gather_inputs(inputs, input_list)
-    if not items:
+    options = _archive_options(url, fetch_options)
+    if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
-    if url and len(items) > 1:
-        raise click.UsageError("--url names the page of a single input")
-    summary = RunSummary()
-    with open_archive(db_path) as archive:
-        try:
-            for outcome in archive_inputs(archive, items, url=url):
-                summary.outcomes.append(outcome)
-                if not quiet and not as_json:
-                    _print_outcome(outcome)
-        except KeyboardInterrupt:
-            _print_summary(summary, as_json, interrupted=True)
-            sys.exit(130)
-    _print_summary(summary, as_json)
-    sys.exit(1 if summary.failed else 0)
+    items = _gather_inputs(inputs, input_list)
+    with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
+        summary = run_archive(archive, items, options, progress.start, progress.advance)
+    report_summary(out, err, summary, as_json)
+    sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
 
 
-def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> list[str]:
-    items: list[str] = []
+def _archive_options(url: str | None, flags: dict) -> ArchiveOptions:
+    max_bytes = int(flags["max_size"] * 2**20)
+    settings = FetchSettings(
+        concurrency=flags["concurrency"],
+        per_host=flags["per_host"],
+        delay=flags["delay"],
+        total_timeout=flags["timeout"],
+        retries=flags["retries"],
+        max_bytes=max_bytes,
+        max_decoded_bytes=max_bytes,
+        user_agent=flags["user_agent"],
+        obey_robots=not flags["ignore_robots"],
+    )
+    return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
+
+
+def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
+    """Inputs in order, streamed: arguments ("-" reads stdin), then each -i list."""
     for item in inputs:
-        items.extend(read_list(sys.stdin) if item == "-" else [item])
+        yield from (read_list(sys.stdin) if item == "-" else [item])
     for stream in lists:
-        items.extend(read_list(stream))
-    return items
-
-
-def _print_outcome(outcome) -> None:
-    style = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red"}
-    label = Text(f"{outcome.status:<9}", style=style.get(outcome.status, ""))
-    detail = outcome.error if outcome.status == "failed" else (outcome.title or "")
-    err.print(label, Text(f"{outcome.input}  {detail}"))
-
-
-def _print_summary(summary: RunSummary, as_json: bool, interrupted: bool = False) -> None:
-    counts = dict(summary.counts)
-    if as_json:
-        failures = [{"input": o.input, "error": o.error} for o in summary.failed]
-        report = {"counts": counts, "failures": failures, "interrupted": interrupted}
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "unchanged", "failed")]
-    err.print(("interrupted: " if interrupted else "") + ", ".join(parts))
+        yield from read_list(stream)
 
 
 @cli.command("parse")

@@ -18,11 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from scraper.article import RECORD_FIELDS
+
 FORMATS = ("txt", "md", "jsonl", "csv")
-FIELDS = (
-    "url", "site", "title", "source", "author", "editor", "published_at", "body",
-    "extractor", "extractor_version", "content_hash", "archived_at", "updated_at",
-)  # fmt: skip
+FIELDS = RECORD_FIELDS
 BUNDLE_NAMES = {"jsonl": "articles.jsonl", "csv": "articles.csv"}
 SEPARATORS = {"txt": "\n" + "=" * 40 + "\n\n", "md": "\n---\n\n"}  # renders end with "\n"
 META_SEP = " · "

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scraper.article import Article
+from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.decode import decode_text_or_bytes
-from scraper.html_extract import extract_html
+from scraper.html_extract import extract_html_page
 from scraper.text_capture import extract_text_capture
 
 EXTRACTOR_VERSION = "1"  # bump when extraction output changes, so `reextract` has a reason to run
@@ -24,10 +24,30 @@ def looks_like_html(text: str) -> bool:
 
 def extract(content: bytes | str, url: str | None = None) -> Article:
     """Extract the article from a page. Bytes are decoded (BOM, charset, detection) first."""
+    return extract_page(content, url)[0]
+
+
+def extract_page(content: bytes | str, url: str | None = None) -> tuple[Article, str | None]:
+    """The article on this page and the URL of the article's next page, if it has one."""
     text = decode_text_or_bytes(content).text
-    article = extract_html(text, url) if looks_like_html(text) else extract_text_capture(text, url)
+    if looks_like_html(text):
+        article, next_url = extract_html_page(text, url)
+    else:
+        article, next_url = extract_text_capture(text, url), None
     article.site = article.site or site_from_url(url)
-    return article
+    return article, next_url
+
+
+def merge_pages(pages: list[Article]) -> Article:
+    """One article from its pages in order: page 1's metadata, every page's paragraphs."""
+    first = pages[0]
+    for later in pages[1:]:
+        for name, value in later.to_dict().items():
+            if getattr(first, name) is None and name != "body":
+                setattr(first, name, value)
+    bodies = [page.body for page in pages if page.body]
+    first.body = PARAGRAPH_SEPARATOR.join(bodies) or None
+    return first
 
 
 def site_from_url(url: str | None) -> str | None:

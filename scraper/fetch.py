@@ -1,23 +1,73 @@
-"""Fetch one page over HTTP(S) with httpx: honest User-Agent, timeouts, redirect and size caps."""
+"""Polite, robust HTTP fetching with httpx (async).
+
+Politeness: a per-host limit on parallel requests and a minimum delay between request starts to
+one host (robots.txt Crawl-delay raises it), robots.txt obeyed, an honest User-Agent.
+Robustness: connect/read/total timeouts; retries with exponential backoff and jitter on
+connection errors, timeouts, 429 and 5xx, honouring Retry-After; redirects followed by hand so
+loops are named; bodies streamed under a size cap and decompressed under a second cap, so a
+gzip bomb costs nothing; non-HTML bodies are refused before they are read.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import random
+import time
+import zlib
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from scraper import __version__
+from scraper.robots import RobotsCache
 from scraper.store import now_iso
 
-USER_AGENT = f"scraper/{__version__} (Chinese news archiver; +https://pypi.org/project/scraper/)"
-MAX_BYTES = 10 * 1024 * 1024
-TIMEOUT = httpx.Timeout(20.0, connect=10.0)
-MAX_REDIRECTS = 10
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+USER_AGENT = f"scraper/{__version__} (Chinese news archiver; python-httpx)"
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    concurrency: int = 8
+    per_host: int = 2
+    delay: float = 1.0  # seconds between request starts to one host
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # one attempt, redirects included
+    retries: int = 3
+    backoff: float = 1.0  # first retry waits about this long, doubling each time
+    max_retry_after: float = 120.0
+    max_bytes: int = 10 * 1024 * 1024  # on the wire
+    max_decoded_bytes: int = 10 * 1024 * 1024  # after gzip/deflate
+    max_redirects: int = 10
+    user_agent: str = USER_AGENT
+    obey_robots: bool = True
 
 
 class FetchError(Exception):
-    """A page could not be fetched; the message is one line for the run summary."""
+    """A page that could not be fetched; `stage` says where, the message is one line."""
+
+    def __init__(self, message: str, stage: str = "fetch", attempts: int = 1) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.attempts = attempts
+
+
+class NotAPage(FetchError):
+    """The URL serves something other than HTML/text (a PDF, an image): skipped, not failed."""
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(f"not an HTML page ({content_type})", stage="content-type")
+        self.content_type = content_type
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -29,50 +79,211 @@ class FetchedPage:
     fetched_at: str
 
 
-def fetch(url: str, client: httpx.Client | None = None) -> FetchedPage:
-    """GET `url`, refusing non-HTML bodies and bodies over MAX_BYTES (decompressed)."""
-    own_client = client is None
-    client = client or new_client()
-    try:
-        return _get(client, url)
-    except httpx.TooManyRedirects:
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
-    except httpx.TimeoutException:
-        raise FetchError("timed out") from None
-    except httpx.InvalidURL as error:
-        raise FetchError(f"bad URL: {error}") from None
-    except httpx.HTTPError as error:
-        raise FetchError(f"{type(error).__name__}: {error}") from None
-    finally:
-        if own_client:
-            client.close()
+class _HostGate:
+    """At most `per_host` requests in flight to one host, starts at least `delay` apart."""
+
+    def __init__(self, per_host: int) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.next_start = 0.0
+        self.lock = asyncio.Lock()
+
+    async def wait_turn(self, delay: float) -> None:
+        async with self.lock:
+            wait = self.next_start - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.next_start = time.monotonic() + delay
 
 
-def new_client() -> httpx.Client:
-    return httpx.Client(
-        headers={"User-Agent": USER_AGENT},
-        timeout=TIMEOUT,
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-    )
+class Fetcher:
+    """`async with Fetcher(settings) as f: page = await f.fetch(url)`."""
 
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self._gates: dict[str, _HostGate] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._robots = RobotsCache(self._get_text, self.settings.user_agent)
 
-def _get(client: httpx.Client, url: str) -> FetchedPage:
-    with client.stream("GET", url) as response:
-        if response.status_code >= 400:
-            raise FetchError(f"HTTP {response.status_code}")
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in HTML_TYPES:
-            raise FetchError(f"not an HTML page ({content_type})")
-        body = bytearray()
-        for chunk in response.iter_bytes():  # decompressed chunks: this also caps gzip bombs
-            body += chunk
-            if len(body) > MAX_BYTES:
-                raise FetchError(f"page larger than {MAX_BYTES // (1024 * 1024)} MB")
-        return FetchedPage(
-            url=str(response.url),
-            content=bytes(body),
-            content_type=content_type or "text/html",
-            charset=response.charset_encoding,
-            fetched_at=now_iso(),
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            limits=httpx.Limits(max_connections=max(s.concurrency * 2, 10)),
+            follow_redirects=False,
         )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def fetch(self, url: str) -> FetchedPage:
+        """The page at `url`, retried as configured; raises FetchError (or NotAPage)."""
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await asyncio.wait_for(self._follow(url), self.settings.total_timeout)
+            except FetchError as error:
+                error.attempts = attempt
+                raise
+            except (_Retryable, httpx.TransportError, asyncio.TimeoutError) as error:
+                message = _describe(error)
+                if attempt == attempts:
+                    raise FetchError(message, attempts=attempt) from None
+                await asyncio.sleep(self._backoff(attempt, getattr(error, "retry_after", None)))
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.settings.max_retry_after)
+        base = self.settings.backoff * 2 ** (attempt - 1)
+        return base * (0.5 + random.random())  # jitter: retries from many tasks do not align
+
+    async def _follow(self, url: str) -> FetchedPage:
+        visited = [url]
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            page_or_next = await self._request(current)
+            if isinstance(page_or_next, FetchedPage):
+                return page_or_next
+            current = page_or_next
+            if current in visited:
+                raise FetchError(f"redirect loop at {current}")
+            visited.append(current)
+        raise FetchError(f"more than {self.settings.max_redirects} redirects")
+
+    async def _request(self, url: str) -> FetchedPage | str:
+        """One GET under the host's politeness gate: the page, or the redirect target."""
+        delay = self.settings.delay
+        if self.settings.obey_robots:
+            verdict = await self._robots.check(url)
+            if not verdict.allowed:
+                raise FetchError(verdict.reason or "disallowed by robots.txt", stage="robots")
+            delay = max(delay, verdict.crawl_delay or 0.0)
+        gate = self._gates.setdefault(_host(url), _HostGate(self.settings.per_host))
+        async with gate.slots:
+            await gate.wait_turn(delay)
+            return await self._get(url)
+
+    async def _get(self, url: str) -> FetchedPage | str:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        try:
+            request = self._client.build_request("GET", url)
+            response = await self._client.send(request, stream=True)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+            raise FetchError(f"bad URL: {error}", stage="url") from None
+        try:
+            return await self._handle(url, response)
+        finally:
+            await response.aclose()
+
+    async def _handle(self, url: str, response: httpx.Response) -> FetchedPage | str:
+        status = response.status_code
+        if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
+            return urljoin(url, response.headers["location"])
+        if status in RETRY_STATUSES:
+            raise _Retryable(f"HTTP {status}", _retry_after(response))
+        if status >= 400:
+            raise FetchError(f"HTTP {status}", stage="http")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in PAGE_TYPES:
+            raise NotAPage(content_type)
+        content = await self._read_body(response)
+        return FetchedPage(url, content, content_type or "text/html", _charset(response), now_iso())
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        s = self.settings
+        declared = int(response.headers.get("content-length") or 0)
+        if declared > s.max_bytes:
+            raise FetchError(f"page larger than {s.max_bytes // 2**20} MB", stage="size")
+        decoder = _Decompressor(response.headers.get("content-encoding", ""), s.max_decoded_bytes)
+        received = 0
+        parts: list[bytes] = []
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > s.max_bytes:
+                raise FetchError(f"page larger than {s.max_bytes // 2**20} MB", stage="size")
+            parts.append(decoder.feed(chunk))
+        parts.append(decoder.finish())
+        return b"".join(parts)
+
+    async def _get_text(self, url: str) -> tuple[int, str]:
+        """robots.txt: fetched with the same client, timeouts and caps, but no robots check."""
+        assert self._client is not None
+        request = self._client.build_request("GET", url)
+        response = await self._client.send(request, stream=True, follow_redirects=True)
+        try:
+            body = await self._read_body(response) if response.status_code < 400 else b""
+        finally:
+            await response.aclose()
+        return response.status_code, body.decode("utf-8", "replace")
+
+
+class _Decompressor:
+    """gzip/deflate decoding with a hard cap on output, checked as the bytes arrive."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        encoding = encoding.strip().lower()
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            raise FetchError(f"unsupported Content-Encoding {encoding!r}", stage="encoding")
+        self.limit = limit
+        self.size = 0
+        # wbits 47 reads both gzip and zlib headers; raw deflate is handled on first failure.
+        self.inflater = zlib.decompressobj(47) if encoding not in ("", "identity") else None
+        self.raw_deflate = encoding == "deflate"
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self.inflater is None:
+            return self._count(chunk)
+        try:
+            out = self.inflater.decompress(chunk, self.limit - self.size + 1)
+        except zlib.error:
+            if not (self.raw_deflate and self.size == 0):
+                raise FetchError("corrupt compressed body", stage="encoding") from None
+            self.inflater, self.raw_deflate = zlib.decompressobj(-zlib.MAX_WBITS), False
+            out = self.inflater.decompress(chunk, self.limit - self.size + 1)
+        if self.inflater.unconsumed_tail:  # more output pending than the cap allows
+            raise self._too_big()
+        return self._count(out)
+
+    def finish(self) -> bytes:
+        return self._count(self.inflater.flush()) if self.inflater else b""
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise self._too_big()
+        return data
+
+    def _too_big(self) -> FetchError:
+        return FetchError(f"page larger than {self.limit // 2**20} MB once decompressed", "size")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _charset(response: httpx.Response) -> str | None:
+    return response.charset_encoding
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, (asyncio.TimeoutError, httpx.TimeoutException)):
+        return "timed out"
+    if isinstance(error, httpx.ConnectError):
+        return f"cannot connect ({error})" if str(error) else "cannot connect"
+    return str(error) or type(error).__name__

@@ -6,6 +6,8 @@ are dropped, and credit lines ((作者:x), [ 责编:x ]) move out of the body in
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
@@ -31,17 +33,43 @@ from scraper.html_meta import (
     header_text,
     node_value,
 )
+from scraper.pagination import next_page_url
 from scraper.sites import Template, find_template
 
 
 def extract_html(html: str, url: str | None = None) -> Article:
+    return extract_html_page(html, url)[0]
+
+
+def extract_html_page(html: str, url: str | None = None) -> tuple[Article, str | None]:
+    """The article and, for multi-page articles, the URL of the next page."""
     tree = parse(html)
     template = find_template(tree, url)
+    next_url = next_page_url(tree, url, template.next_page if template else None) if url else None
+    canonical = _canonical(tree, url)
     ruled = _from_template(tree, template) if template else None
-    generic = _generic(tree, url, ruled.title if ruled else None)
-    if ruled is None or not ruled.body:
-        return generic
-    return _fill_missing(ruled, generic)
+    if ruled is not None and ruled.body and _complete(ruled):
+        article = ruled
+    else:
+        generic = _generic(tree, url, ruled.title if ruled else None)
+        article = _fill_missing(ruled, generic) if ruled is not None and ruled.body else generic
+    article.url, article.canonical_url = url, canonical
+    return article, next_url
+
+
+def _complete(article: Article) -> bool:
+    """A rule that found every field needs no generic pass (the slow part of extraction)."""
+    return all(
+        getattr(article, name) for name in ("title", "source", "author", "editor", "published_at")
+    )
+
+
+def _canonical(tree: LexborHTMLParser, url: str | None) -> str | None:
+    node = tree.css_first('link[rel="canonical"]')
+    href = (node.attributes.get("href") or "").strip() if node is not None else ""
+    if not href or href.startswith(("javascript:", "#")):
+        return None
+    return urljoin(url, href) if url else href
 
 
 def _from_template(tree: LexborHTMLParser, template: Template) -> Article | None:

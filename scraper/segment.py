@@ -48,6 +48,11 @@ def index_column(text: str | None) -> str:
     return ZWSP.join(tokens(text)) if text else ""
 
 
+def index_columns(fields: dict) -> tuple[str, str]:
+    """The (title, body) index columns of an article record."""
+    return index_column(fields.get("title")), index_column(fields.get("body"))
+
+
 def searchable(token: str) -> bool:
     """Tokens FTS5 can match: at least one letter or digit (punctuation and emoji are separators)."""
     return any(char.isalnum() for char in token)

@@ -18,16 +18,12 @@ from pathlib import Path
 import sqlite_utils
 import zstandard
 
-from scraper.article import Article
-from scraper.segment import index_column
+from scraper.article import RECORD_FIELDS, Article
+from scraper.segment import index_columns
 
 DEFAULT_DB = "archive.db"
 SCHEMA_VERSION = "1"
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
-RECORD_FIELDS = (
-    "url", "site", "title", "source", "author", "editor", "published_at", "body",
-    "extractor", "extractor_version", "content_hash", "archived_at", "updated_at",
-)  # fmt: skip
 
 
 class ArchiveError(Exception):
@@ -85,6 +81,7 @@ class Archive:
             self.db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=10))
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, safe
             self.db.execute("PRAGMA foreign_keys = ON")
             self._create_schema()
         except sqlite3.DatabaseError as error:
@@ -102,29 +99,43 @@ class Archive:
     # -- schema ---------------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        if "articles" in self.db.table_names():
-            return
+        """Create what is missing; columns added since an archive was made are added to it."""
         with self.db.conn:
             self.db.executescript(_SCHEMA_SQL)
+            present = set(self.db["articles"].columns_dict)
+            for name in RECORD_FIELDS:
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
             self.db["meta"].insert_all(
                 [{"key": "schema_version", "value": SCHEMA_VERSION}], replace=True
             )
 
     # -- writing --------------------------------------------------------------------------------
 
-    def save(self, article: Article, raw_pages: Iterable[RawPage] = (), **extra: str) -> SaveResult:
-        """Add or update the article at its URL; an unchanged article writes nothing."""
+    def save(
+        self,
+        article: Article,
+        raw_pages: Iterable[RawPage] = (),
+        tokens: tuple[str, str] | None = None,
+        **extra: str,
+    ) -> SaveResult:
+        """Add or update the article at its URL; an unchanged article writes nothing.
+
+        `tokens` are the title's and body's index columns when a worker already computed them.
+        """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
         record = {**article.to_dict(), **extra}
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages))
+            return self._write(record, list(raw_pages), tokens)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
-    def _write(self, record: dict, raw_pages: list[RawPage]) -> SaveResult:
+    def _write(
+        self, record: dict, raw_pages: list[RawPage], tokens: tuple[str, str] | None
+    ) -> SaveResult:
         existing = self._row("SELECT id, content_hash FROM articles WHERE url = ?", record["url"])
         if existing and existing["content_hash"] == record["content_hash"]:
             return SaveResult("unchanged", existing["id"])
@@ -132,8 +143,7 @@ class Archive:
         record.setdefault("archived_at", stamp)
         record.setdefault("updated_at", stamp)
         row = {name: record.get(name) for name in RECORD_FIELDS}
-        row["title_tokens"] = index_column(row["title"])
-        row["body_tokens"] = index_column(row["body"])
+        row["title_tokens"], row["body_tokens"] = tokens or index_columns(row)
         with self.db.conn:  # one transaction: the article and its raw pages land together
             if existing:
                 row.pop("archived_at")
@@ -165,7 +175,42 @@ class Archive:
             for number, page in enumerate(pages, start=1)
         )
 
+    def record_failure(self, url: str, stage: str, error: str, attempts: int = 1) -> None:
+        """Remember a URL that failed (or was skipped as not a page) for --retry-failed."""
+        stamp = now_iso()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO failures (url, stage, error, attempts, first_failed_at, last_tried_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET stage = excluded.stage,"
+                " error = excluded.error, attempts = failures.attempts + excluded.attempts,"
+                " last_tried_at = excluded.last_tried_at",
+                [url, stage, error, attempts, stamp, stamp],
+            )
+
+    def clear_failure(self, url: str) -> None:
+        with self.db.conn:
+            self.db.execute("DELETE FROM failures WHERE url = ?", [url])
+
+    def failed_urls(self) -> Iterator[str]:
+        """URLs worth retrying: failures, but not pages skipped for their content type."""
+        cursor = self.db.execute(
+            "SELECT url FROM failures WHERE stage != 'content-type' ORDER BY first_failed_at"
+        )
+        yield from (url for (url,) in cursor.fetchall())
+
+    def failures(self, limit: int = 100) -> list[dict]:
+        cursor = self.db.execute(
+            "SELECT url, stage, error, attempts, last_tried_at FROM failures "
+            "ORDER BY last_tried_at DESC LIMIT ?",
+            [limit],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     # -- reading --------------------------------------------------------------------------------
+
+    def has_url(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone() is not None
 
     def _row(self, sql: str, *params: object) -> dict | None:
         cursor = self.db.execute(sql, list(params))
@@ -256,6 +301,7 @@ CREATE TABLE IF NOT EXISTS articles (
     published_at TEXT,
     body TEXT,
     extractor TEXT,
+    canonical_url TEXT,
     extractor_version TEXT,
     content_hash TEXT NOT NULL,
     archived_at TEXT NOT NULL,
@@ -279,6 +325,14 @@ CREATE TABLE IF NOT EXISTS raw_pages (
     content BLOB NOT NULL,
     fetched_at TEXT NOT NULL,
     UNIQUE (article_id, page_no)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    stage TEXT NOT NULL,  -- url, robots, fetch, http, size, encoding, content-type, read, extract
+    error TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    first_failed_at TEXT NOT NULL,
+    last_tried_at TEXT NOT NULL
 );
 -- External-content FTS5 over the token columns, ranked bm25(articles_fts, 10.0, 1.0).
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (

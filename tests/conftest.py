@@ -14,6 +14,18 @@ SEED_TXT = SEEDS / "000_aab09b9d773d6dc3.txt"
 SEED_HTML = SEEDS / "000_aab09b9d773d6dc3.html"
 FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus"
+TITLE = "江城新区首条智慧公交线路开通"
+
+
+def page(title: str = TITLE, body: str = "智慧公交线路今日正式开通运营，覆盖新区十二个社区。",
+         charset: str = "utf-8", extra: str = "") -> str:  # fmt: skip
+    paragraphs = "".join(f"<p>{body}第{i}段。</p>" for i in range(1, 4))
+    return (
+        f'<html><head><meta charset="{charset}"><title>{title}_江城日报</title>{extra}</head>'
+        f'<body><div class="nav"><a href="/">首页</a></div><h1>{title}</h1>'
+        f'<div class="info">来源：江城晚报 2024-05-13 09:26</div>'
+        f'<div class="content">{paragraphs}</div><div class="footer">版权所有</div></body></html>'
+    )
 
 
 @dataclass

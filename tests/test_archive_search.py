@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scraper
-from scraper.archiving import archive_inputs
+from scraper.archiving import run_archive
 from scraper.search import QueryError, build_match, map_snippet
 from scraper.segment import ZWSP, index_column, normalize
 
@@ -25,8 +25,8 @@ def archive(db):
 
 @pytest.fixture
 def seeded(archive):
-    outcomes = list(archive_inputs(archive, [str(SEED_TXT), str(SEED_HTML)]))
-    assert [o.status for o in outcomes] == ["added", "added"]
+    summary = run_archive(archive, [str(SEED_TXT), str(SEED_HTML)])
+    assert sorted(o.status for o in summary.outcomes) == ["added", "added"]
     return archive
 
 

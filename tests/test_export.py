@@ -36,6 +36,7 @@ SEED = {
     "published_at": "2025-09-23T14:39:00+08:00",
     "body": f"{P1}\n\n{P2}",
     "extractor": "generic",
+    "canonical_url": None,
     "extractor_version": "1",
     "content_hash": "abc123",
     "archived_at": "2025-09-24T08:00:00+00:00",

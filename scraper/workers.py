@@ -1,0 +1,78 @@
+"""CPU work of an archive run (decode, extract, segment) in a pool of processes.
+
+Fetching is I/O and stays on the event loop; extraction and jieba segmentation are CPU-bound,
+so large runs spread them over one process per core. Small runs do the work in-process and
+skip the pool's start-up (each process loads jieba's dictionary once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from scraper.article import Article
+from scraper.decode import decode_page
+from scraper.extract import extract_page
+from scraper.segment import index_columns, tokens
+
+SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
+
+
+@dataclass
+class PageResult:
+    article: Article
+    next_url: str | None
+    encoding: str
+    lossy: bool
+    tokens: tuple[str, str] | None  # index columns, computed here for single-page articles
+
+
+def process_page(content: bytes, url: str | None, charset: str | None) -> PageResult:
+    decoded = decode_page(content, charset)
+    article, next_url = extract_page(decoded.text, url)
+    columns = index_columns(article.to_dict()) if next_url is None else None
+    return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns)
+
+
+def article_columns(article: Article) -> tuple[str, str]:
+    return index_columns(article.to_dict())
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    tokens("预热")  # load jieba's dictionary before the first real page
+
+
+class Workers:
+    """`await workers.process(...)` runs in the pool when there is one, else in-process."""
+
+    def __init__(self, workers: int | None, total: int) -> None:
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        use_pool = count > 1 and (workers is not None or total > SMALL_RUN)
+        self.pool: Executor | None = None
+        if use_pool:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["scraper.workers"])
+            self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process(self, content: bytes, url: str | None, charset: str | None) -> PageResult:
+        return await self._run(process_page, content, url, charset)
+
+    async def tokens(self, article: Article) -> tuple[str, str]:
+        return await self._run(article_columns, article)
+
+    async def _run(self, func, *args):
+        if self.pool is None:
+            return func(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
