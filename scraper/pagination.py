@@ -9,7 +9,7 @@ foreign story onto this one, so every candidate must name page current+1 of this
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from urllib.parse import SplitResult, parse_qsl, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,6 +21,7 @@ _ARROWS = frozenset(">»›〉")  # a lone arrow in a pager means "next"
 # Decorations around a pager word: 【下一页】, 下一页>>, next », [2].
 _DECORATION = re.compile(r"[\s>»›〉→\[\]【】()（）]+")
 _PAGER_HINTS = ("page", "pagination", "paging", "fenye")  # "page" also covers pager, pages
+_PAGER_SELECTOR = ", ".join(f'[class*="{h}" i], [id*="{h}" i]' for h in _PAGER_HINTS)
 _CURRENT_HINTS = frozenset(("on", "cur", "curr", "current", "active", "selected", "now"))
 _PAGE_KEYS = frozenset(("page", "p", "pn", "pg", "pageno", "pagenum", "page_no", "curpage"))
 # A page suffix is short: c_1125597921.htm is an article id, c_1125597921_2.htm is page 2.
@@ -43,7 +44,7 @@ def next_page_url(tree: LexborHTMLParser, url: str, selector: str | None = None)
     areas = _pager_areas(tree)
     current = _explicit_page(urlsplit(url)) or _marked_current(areas) or 1
     base = _base_url(tree, url)
-    for link in _candidate_links(tree, areas, selector, current):
+    for link in _candidate_links(tree, url, areas, selector, current):
         target = _resolve(base, link.attributes.get("href"))
         if target and _is_next(url, target, current):
             return target
@@ -54,16 +55,32 @@ def next_page_url(tree: LexborHTMLParser, url: str, selector: str | None = None)
 
 
 def _candidate_links(
-    tree: LexborHTMLParser, areas: list[LexborNode], selector: str | None, current: int
+    tree: LexborHTMLParser, url: str, areas: list[LexborNode], selector: str | None, current: int
 ) -> Iterator[LexborNode]:
     if selector:
         for node in tree.css(selector):
             yield from _links_in(node)
     root = tree.body or tree.root
+    stem = _article_stem(url)
     for scope in (areas, [root] if root is not None else []):
-        links = [a for area in scope for a in _links_in(area)]
+        # Only links whose href could name a page of this article are read at all: portal pages
+        # carry hundreds of links and reading each one's text is the slow part.
+        links = [a for area in scope for a in _links_in(area) if _plausible(a, stem)]
         yield from (a for a in links if _says_next(_link_text(a)))
         yield from (a for a in links if _link_number(a) == current + 1)
+
+
+def _article_stem(url: str) -> str:
+    """'c_123' for .../c_123_2.htm: what the href of any page of this article contains."""
+    name = urlsplit(url).path.rpartition("/")[2]
+    stem = _split_ext(name)[0]
+    suffix = _SUFFIX.fullmatch(stem)
+    return suffix["base"] if suffix else stem
+
+
+def _plausible(link: LexborNode, stem: str) -> bool:
+    href = link.attributes.get("href") or ""
+    return stem in href or "=" in href
 
 
 def _links_in(node: LexborNode) -> list[LexborNode]:
@@ -77,13 +94,8 @@ def _pager_areas(tree: LexborHTMLParser) -> list[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    hinted = (node for node in root.css("[class], [id]") if _has_hint(node, _PAGER_HINTS))
+    hinted = root.css(_PAGER_SELECTOR)
     return [node for node in hinted if len(node.text(deep=True).strip()) <= _PAGER_MAX_TEXT]
-
-
-def _has_hint(node: LexborNode, hints: Iterable[str]) -> bool:
-    names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
-    return any(hint in names for hint in hints)
 
 
 def _marked_current(areas: list[LexborNode]) -> int | None:
