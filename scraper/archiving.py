@@ -201,7 +201,7 @@ class _Run:
             result = await workers.process(page.content, url or page.url, page.charset)
             results.append(result)
             raws.append(RawPage(page.url, page.content, page.content_type, result.encoding,
-                                page.fetched_at))  # fmt: skip
+                                page.fetched_at, result.packed))  # fmt: skip
             following = result.next_url
             if not following or following in seen or len(results) >= MAX_PAGES:
                 return results, raws

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -47,6 +48,17 @@ class RawPage:
     content_type: str | None = None
     encoding: str | None = None
     fetched_at: str | None = None
+    packed: tuple[bytes, str] | None = None  # (zstd bytes, sha256) if a worker already made them
+
+
+def pack(content: bytes) -> tuple[bytes, str]:
+    """Compressed bytes and checksum of a raw page (zstd level 3: 3x smaller, ~0.1 ms/page)."""
+    return _compressor().compress(content), hashlib.sha256(content).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=3)
 
 
 @dataclass(frozen=True)
@@ -147,33 +159,36 @@ class Archive:
         with self.db.conn:  # one transaction: the article and its raw pages land together
             if existing:
                 row.pop("archived_at")
-                self.db["articles"].update(existing["id"], row)
                 article_id, status = existing["id"], "updated"
+                assignments = ", ".join(f"{name} = ?" for name in row)
+                self._sql(
+                    f"UPDATE articles SET {assignments} WHERE id = ?", *row.values(), article_id
+                )
             else:
-                article_id = self.db["articles"].insert(row).last_pk
-                status = "added"
+                columns, marks = ", ".join(row), ", ".join("?" * len(row))
+                cursor = self._sql(
+                    f"INSERT INTO articles ({columns}) VALUES ({marks})", *row.values()
+                )
+                article_id, status = cursor.lastrowid, "added"
             if raw_pages:
                 self._replace_raw_pages(article_id, raw_pages)
         return SaveResult(status, article_id)
 
+    def _sql(self, sql: str, *params: object) -> sqlite3.Cursor:
+        """Plain sqlite3 on the hot path: sqlite-utils re-reads the schema on every insert."""
+        return self.db.conn.execute(sql, params)
+
     def _replace_raw_pages(self, article_id: int, pages: list[RawPage]) -> None:
-        compressor = zstandard.ZstdCompressor(level=10)
-        self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", [article_id])
-        self.db["raw_pages"].insert_all(
-            {
-                "article_id": article_id,
-                "page_no": number,
-                "url": page.url,
-                "content_type": page.content_type,
-                "encoding": page.encoding,
-                "compression": "zstd",
-                "size": len(page.content),
-                "sha256": hashlib.sha256(page.content).hexdigest(),
-                "content": compressor.compress(page.content),
-                "fetched_at": page.fetched_at or now_iso(),
-            }
-            for number, page in enumerate(pages, start=1)
-        )
+        self._sql("DELETE FROM raw_pages WHERE article_id = ?", article_id)
+        for number, page in enumerate(pages, start=1):
+            blob, sha256 = page.packed or pack(page.content)
+            self._sql(
+                "INSERT INTO raw_pages (article_id, page_no, url, content_type, encoding,"
+                " compression, size, sha256, content, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?)",
+                article_id, number, page.url, page.content_type, page.encoding,
+                len(page.content), sha256, blob, page.fetched_at or now_iso(),
+            )  # fmt: skip
 
     def record_failure(self, url: str, stage: str, error: str, attempts: int = 1) -> None:
         """Remember a URL that failed (or was skipped as not a page) for --retry-failed."""
@@ -188,8 +203,9 @@ class Archive:
             )
 
     def clear_failure(self, url: str) -> None:
-        with self.db.conn:
-            self.db.execute("DELETE FROM failures WHERE url = ?", [url])
+        if self._sql("SELECT 1 FROM failures WHERE url = ?", url).fetchone():  # reads are free
+            with self.db.conn:
+                self._sql("DELETE FROM failures WHERE url = ?", url)
 
     def failed_urls(self) -> Iterator[str]:
         """URLs worth retrying: failures, but not pages skipped for their content type."""

@@ -18,6 +18,7 @@ from scraper.article import Article
 from scraper.decode import decode_page
 from scraper.extract import extract_page
 from scraper.segment import index_columns, tokens
+from scraper.store import pack
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
 
@@ -29,13 +30,15 @@ class PageResult:
     encoding: str
     lossy: bool
     tokens: tuple[str, str] | None  # index columns, computed here for single-page articles
+    packed: tuple[bytes, str]  # the raw page compressed, and its checksum
 
 
 def process_page(content: bytes, url: str | None, charset: str | None) -> PageResult:
+    """Everything CPU-bound about one fetched page, so the event loop only moves bytes."""
     decoded = decode_page(content, charset)
     article, next_url = extract_page(decoded.text, url)
     columns = index_columns(article.to_dict()) if next_url is None else None
-    return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns)
+    return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns, pack(content))
 
 
 def article_columns(article: Article) -> tuple[str, str]:
