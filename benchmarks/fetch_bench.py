@@ -3,7 +3,7 @@
 A separate process (so it never shares the archiver's GIL) serves realistic gmw.cn article pages,
 generated from the seed page, on 50 loopback addresses 127.0.0.2 … 127.0.0.51 (all of 127.0.0.0/8
 is loopback on Linux), with a permissive /robots.txt. The archiver runs as a subprocess over a URL
-list with politeness on; we time it, read its peak RSS and check every stored article.
+list with politeness on; we time it, take its peak memory and check every stored article.
 
 Nothing leaves the machine: only loopback addresses are used and proxy variables are dropped
 from the archiver's environment.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import functools
 import json
@@ -325,6 +326,8 @@ def listen_hosts(count: int) -> tuple[list[socket.socket], str | None]:
 def serve(hosts: int, seed_path: Path, ready) -> None:
     """Server process body: report ("ok", origins, warning) or ("error", message) on `ready`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; no traceback on Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked child inherits main()'s handler
+    parent = os.getppid()
     try:
         pool = build_pool(seed_path)
         socks, warning = listen_hosts(hosts)
@@ -332,16 +335,17 @@ def serve(hosts: int, seed_path: Path, ready) -> None:
         ready.send(("error", f"{type(error).__name__}: {error}"))
         return
     origins = [sock.getsockname()[:2] for sock in socks]
-    asyncio.run(_serve_forever(pool, socks, lambda: ready.send(("ok", origins, warning))))
+    asyncio.run(_serve_forever(pool, socks, lambda: ready.send(("ok", origins, warning)), parent))
 
 
-async def _serve_forever(pool, socks: list[socket.socket], on_ready) -> None:
+async def _serve_forever(pool, socks: list[socket.socket], on_ready, parent: int) -> None:
     loop = asyncio.get_running_loop()
     factory = functools.partial(HttpProtocol, pool)
     servers = [await loop.create_server(factory, sock=sock) for sock in socks]
     on_ready()
     try:
-        await asyncio.Event().wait()  # until the parent terminates this process
+        while os.getppid() == parent:  # the parent terminates us; if it dies, we go too
+            await asyncio.sleep(1)
     finally:
         for server in servers:
             server.close()
@@ -430,12 +434,32 @@ class TreeSampler:
         self.root = root
         self.peak_pss = 0
         self.cpu: dict[int, float] = {}  # pid → CPU seconds when last seen
+        self.started: dict[int, str] = {}  # pid → start time: tells a reused pid apart
 
     def sample(self) -> None:
         stats = {int(e.name): _stat(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()}
         tree = _tree(self.root, {pid: int(f[1]) for pid, f in stats.items() if f})
         self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in tree))
         self.cpu.update({pid: _stat_cpu(stats[pid]) for pid in tree if stats[pid]})
+        self.started.update({pid: stats[pid][19] for pid in tree if stats[pid]})  # start time
+
+    def stop_leftovers(self, grace: float = 3.0) -> list[int]:
+        """SIGTERM the descendants seen earlier that outlive the archiver by `grace` s (the
+        forkserver and resource tracker need a moment to notice); their pids."""
+        deadline = time.monotonic() + grace
+        while (alive := self._alive()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        return alive
+
+    def _alive(self) -> list[int]:
+        return [
+            pid
+            for pid, started in self.started.items()
+            if pid != self.root and (fields := _stat(pid)) and fields[19] == started
+        ]
 
     @property
     def cpu_seconds(self) -> float:
@@ -524,9 +548,13 @@ def run_measured(command: list[str], workdir: Path) -> Measured:
         try:
             status, usage = _wait_sampling(proc.pid, sampler)
         except BaseException:
-            _kill(proc)
+            _stop(proc.pid)
+            sampler.stop_leftovers()
             raise
         wall = time.perf_counter() - start
+    leftovers = sampler.stop_leftovers()
+    if leftovers:
+        say(f"WARNING: {len(leftovers)} child processes outlived the archiver; stopped {leftovers}")
     proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it ourselves (wait4)
     return Measured(
         exit_code=proc.returncode,
@@ -550,18 +578,26 @@ def _wait_sampling(pid: int, sampler: TreeSampler):
         time.sleep(0.2)
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    """Stop an archiver we have not reaped yet (Ctrl-C already reached it via the tty)."""
-    try:
-        proc.send_signal(signal.SIGTERM)
-        for _ in range(50):
-            if os.waitpid(proc.pid, os.WNOHANG)[0]:
+def _stop(pid: int) -> None:
+    """Stop an archiver we have not reaped: SIGINT lets it shut its workers down; escalate."""
+    for sig, grace in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.kill(pid, sig)  # SIGINT may be its second (the tty's): it only ever sets a flag
+            if _reaped(pid, grace):
                 return
-            time.sleep(0.1)
-        proc.kill()
-        os.waitpid(proc.pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+        except KeyboardInterrupt:
+            continue  # a second Ctrl-C: escalate now
+        except (ProcessLookupError, ChildProcessError):
+            return
+
+
+def _reaped(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def parse_summary(stdout: str) -> dict:
@@ -782,8 +818,13 @@ def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
     return results
 
 
+def _interrupt(signum: int, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: server and archiver stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     if not engine_ready():
         say("`scraper archive --help` has no --per-host: the concurrent engine is not in.")
         return 2
@@ -794,6 +835,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted: server and archiver stopped")
         return 130
+    except RuntimeError as error:  # the page server could not start
+        say(str(error))
+        return 2
     finally:
         if args.keep:
             say(f"kept {workdir}")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,17 +40,22 @@ class Outcome:
 
 @dataclass
 class RunSummary:
-    outcomes: list[Outcome] = field(default_factory=list)
+    """Counts of every outcome; the outcomes themselves only up to KEPT_OUTCOMES of each kind,
+    so a run over a million URLs keeps flat memory (the failures table has every failure)."""
+
+    counts: Counter = field(default_factory=Counter)
+    outcomes: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES
+    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES failures
+    warnings: list[Outcome] = field(default_factory=list)
     total: int = 0
     interrupted: bool = False
 
-    @property
-    def counts(self) -> Counter:
-        return Counter(o.status for o in self.outcomes)
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status == "failed"),
+                             (self.warnings, bool(outcome.warning))):  # fmt: skip
+            if wanted and len(kept) < KEPT_OUTCOMES:
+                kept.append(outcome)
 
 
 @dataclass
@@ -61,6 +68,8 @@ class ArchiveOptions:
 
 
 OutcomeCallback = Callable[[Outcome], None]
+KEPT_OUTCOMES = 1000
+PIPELINES_PER_REQUEST_SLOT = 4
 
 
 def run_archive(
@@ -75,7 +84,7 @@ def run_archive(
     summary = RunSummary()
 
     def record(outcome: Outcome) -> None:
-        summary.outcomes.append(outcome)
+        summary.add(outcome)
         if on_outcome:
             on_outcome(outcome)
 
@@ -84,8 +93,17 @@ def run_archive(
     if on_total:
         on_total(summary.total)
     run = _Run(archive, queue, options, record)
-    summary.interrupted = asyncio.run(run.main(summary.total))
+    summary.interrupted = _run_loop(run.main(summary.total))
     return summary
+
+
+def _run_loop(coroutine):
+    """uvloop where it is installed (Linux, macOS): it halves the event loop's own overhead."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 class InputQueue:
@@ -119,16 +137,13 @@ class InputQueue:
             record(Outcome(item, "failed", error=str(error)))
             return None
 
-    def __iter__(self) -> Iterator[str]:
-        last = 0
-        while True:
-            rows = self.db.execute(
-                "SELECT pos, item FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT 500", [last]
-            ).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield from (item for _, item in rows)
+    def batch(self, after: int, size: int = 500) -> list[tuple[int, str, bool]]:
+        """The next inputs after position `after`, in order, each with "already archived"."""
+        return self.db.execute(
+            "SELECT pos, item, EXISTS (SELECT 1 FROM articles WHERE url = item)"
+            " FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?",
+            [after, size],
+        ).fetchall()
 
 
 def _chain(*iterables: Iterable[str]) -> Iterator[str]:
@@ -137,6 +152,9 @@ def _chain(*iterables: Iterable[str]) -> Iterator[str]:
 
 
 class _Run:
+    """One run's event loop side. All database access goes through one thread: SQLite releases
+    the GIL while it writes (the FTS index is the costly part), so saving overlaps fetching."""
+
     def __init__(
         self, archive: Archive, queue: InputQueue, options: ArchiveOptions, record: OutcomeCallback
     ) -> None:
@@ -144,6 +162,11 @@ class _Run:
         self.queue = queue
         self.options = options
         self.record = record
+        self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
+
+    async def _db(self, func: Callable, *args: object, **kwargs: object):
+        call = functools.partial(func, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
     async def main(self, total: int) -> bool:
         """Process the queue; True when Ctrl-C stopped it."""
@@ -151,42 +174,68 @@ class _Run:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread / POSIX
             loop.add_signal_handler(signal.SIGINT, stop.set)
-        items = iter(self.queue)
-        with Workers(self.options.workers, total) as workers:
-            async with Fetcher(self.options.fetch) as fetcher:
-                tasks = [
-                    asyncio.create_task(self._worker(items, fetcher, workers))
-                    for _ in range(max(1, self.options.fetch.concurrency))
-                ]
-                done = asyncio.ensure_future(asyncio.gather(*tasks))
-                await asyncio.wait([done, asyncio.ensure_future(stop.wait())],
-                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-                if stop.is_set():
-                    done.cancel()  # drop in-flight requests: they are retried on resume
-                    await asyncio.gather(done, return_exceptions=True)
-                else:
-                    await done
-        loop.remove_signal_handler(signal.SIGINT)
+        # More articles in progress than requests in flight: while some pages are being
+        # extracted or saved, others are being fetched (the Fetcher caps requests).
+        pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
+        pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
+        try:
+            with Workers(self.options.workers, total) as workers:
+                async with Fetcher(self.options.fetch) as fetcher:
+                    tasks = [asyncio.create_task(self._feed(pending, pipelines))]
+                    tasks += [
+                        asyncio.create_task(self._worker(pending, fetcher, workers))
+                        for _ in range(pipelines)
+                    ]
+                    await self._until_done_or_stopped(tasks, stop)
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            self.db_thread.shutdown(wait=True)
         return stop.is_set()
 
-    async def _worker(self, items: Iterator[str], fetcher: Fetcher, workers: Workers) -> None:
-        for item in items:  # shared iterator: each item goes to exactly one worker
-            outcome = await self._one(item, fetcher, workers)
-            self.record(outcome)
+    async def _until_done_or_stopped(self, tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
+        done = asyncio.ensure_future(asyncio.gather(*tasks))
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([done, stopper], return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if stop.is_set():
+            done.cancel()  # drop in-flight requests: they are fetched again on resume
+            await asyncio.gather(done, return_exceptions=True)
+        else:
+            await done
+
+    async def _feed(self, pending: asyncio.Queue, consumers: int) -> None:
+        """Queue the inputs in order, a batch at a time, then one end marker per worker."""
+        after = 0
+        while batch := await self._db(self.queue.batch, after):
+            after = batch[-1][0]
+            for _, item, archived in batch:
+                if archived and looks_like_url(item) and not self.options.refresh:
+                    self.record(Outcome(item, "skipped", error="already archived"))
+                else:
+                    await pending.put(item)
+        for _ in range(consumers):
+            await pending.put(None)
+
+    async def _worker(self, pending: asyncio.Queue, fetcher: Fetcher, workers: Workers) -> None:
+        while (item := await pending.get()) is not None:
+            self.record(await self._one(item, fetcher, workers))
 
     async def _one(self, item: str, fetcher: Fetcher, workers: Workers) -> Outcome:
         is_url = looks_like_url(item)
-        if is_url and not self.options.refresh and self.archive.has_url(item):
-            return Outcome(item, "skipped", error="already archived")
         try:
             results, raws = await self._pages(item, is_url, fetcher, workers)
-        except NotAPage as error:
-            self.archive.record_failure(item, error.stage, str(error), error.attempts)
-            return Outcome(item, "skipped", error=str(error))
         except FetchError as error:
-            self.archive.record_failure(item, error.stage, str(error), error.attempts)
-            return Outcome(item, "failed", error=str(error))
+            status = "skipped" if isinstance(error, NotAPage) else "failed"
+            return await self._failed(item, error.stage, str(error), error.attempts, status)
         return await self._store(item, results, raws, workers)
+
+    async def _failed(
+        self, item: str, stage: str, error: str, attempts: int = 1, status: str = "failed"
+    ) -> Outcome:
+        """The outcome, and for a URL a row in the failures table (local files have none)."""
+        if looks_like_url(item):
+            await self._db(self.archive.record_failure, item, stage, error, attempts)
+        return Outcome(item, status, error=error)
 
     async def _pages(
         self, item: str, is_url: bool, fetcher: Fetcher, workers: Workers
@@ -214,11 +263,10 @@ class _Run:
         article = merge_pages([r.article for r in results])
         article.url = item if looks_like_url(item) else raws[0].url
         if not (article.title or article.body):
-            self.archive.record_failure(item, "extract", "no article found on the page")
-            return Outcome(item, "failed", error="no article found on the page")
+            return await self._failed(item, "extract", "no article found on the page")
         tokens = results[0].tokens if len(results) == 1 else await workers.tokens(article)
-        saved = self.archive.save(article, raws, tokens, extractor_version=EXTRACTOR_VERSION)
-        self.archive.clear_failure(item)
+        saved = await self._db(self.archive.save, article, raws, tokens,
+                               extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None
         return Outcome(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -98,25 +100,45 @@ class _HostGate:
 class Fetcher:
     """`async with Fetcher(settings) as f: page = await f.fetch(url)`."""
 
+    MAX_OPEN_CLIENTS = 64  # hosts whose keep-alive connections stay open at once
+
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
         self._gates: dict[str, _HostGate] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._clients: OrderedDict[str, httpx.AsyncClient] = OrderedDict()
+        self._tls = ssl.create_default_context()  # shared: each context costs about 1 MB
+        self._slots = asyncio.Semaphore(self.settings.concurrency)  # requests in flight, in all
         self._robots = RobotsCache(self._get_text, self.settings.user_agent)
 
     async def __aenter__(self) -> Fetcher:
-        s = self.settings
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
-            limits=httpx.Limits(max_connections=max(s.concurrency * 2, 10)),
-            follow_redirects=False,
-        )
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        while self._clients:
+            await self._clients.popitem()[1].aclose()
+
+    async def _client(self, url: str) -> httpx.AsyncClient:
+        """One small client per host: httpx scans its whole pool on every request, so many
+        small pools are much cheaper than one big one, and keep-alive still works per host."""
+        host = _host(url)
+        client = self._clients.get(host)
+        if client is not None:
+            self._clients.move_to_end(host)
+            return client
+        if len(self._clients) >= self.MAX_OPEN_CLIENTS:
+            await self._clients.popitem(last=False)[1].aclose()
+        s = self.settings
+        client = httpx.AsyncClient(
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            limits=httpx.Limits(
+                max_connections=s.per_host + 1, max_keepalive_connections=s.per_host + 1
+            ),
+            follow_redirects=False,
+            verify=self._tls,
+        )
+        self._clients[host] = client
+        return client
 
     async def fetch(self, url: str) -> FetchedPage:
         """The page at `url`, retried as configured; raises FetchError (or NotAPage)."""
@@ -162,15 +184,15 @@ class Fetcher:
                 raise FetchError(verdict.reason or "disallowed by robots.txt", stage="robots")
             delay = max(delay, verdict.crawl_delay or 0.0)
         gate = self._gates.setdefault(_host(url), _HostGate(self.settings.per_host))
-        async with gate.slots:
-            await gate.wait_turn(delay)
+        async with gate.slots, self._slots:  # the host's slot first: waiting on a busy host
+            await gate.wait_turn(delay)  # must not hold one of the run's global slots
             return await self._get(url)
 
     async def _get(self, url: str) -> FetchedPage | str:
-        assert self._client is not None, "use Fetcher as an async context manager"
+        client = await self._client(url)
         try:
-            request = self._client.build_request("GET", url)
-            response = await self._client.send(request, stream=True)
+            request = client.build_request("GET", url)
+            response = await client.send(request, stream=True)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
             raise FetchError(f"bad URL: {error}", stage="url") from None
         try:
@@ -210,9 +232,9 @@ class Fetcher:
 
     async def _get_text(self, url: str) -> tuple[int, str]:
         """robots.txt: fetched with the same client, timeouts and caps, but no robots check."""
-        assert self._client is not None
-        request = self._client.build_request("GET", url)
-        response = await self._client.send(request, stream=True, follow_redirects=True)
+        client = await self._client(url)
+        request = client.build_request("GET", url)
+        response = await client.send(request, stream=True, follow_redirects=True)
         try:
             body = await self._read_body(response) if response.status_code < 400 else b""
         finally:

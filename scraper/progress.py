@@ -94,11 +94,10 @@ def report_summary(out: Console, err: Console, summary: RunSummary, as_json: boo
 
 
 def _print_problems(err: Console, summary: RunSummary) -> None:
-    failed = summary.failed
-    for outcome in failed[:SHOWN_FAILURES]:
+    for outcome in summary.failed[:SHOWN_FAILURES]:
         err.print(Text(f"failed  {outcome.input}  {outcome.error}", style="red"))
-    if len(failed) > SHOWN_FAILURES:
-        err.print(f"… and {len(failed) - SHOWN_FAILURES} more failures (see the failures table)")
-    for outcome in summary.outcomes:
-        if outcome.warning:
-            err.print(Text(f"warning {outcome.input}  {outcome.warning}", style="yellow"))
+    more = summary.counts["failed"] - SHOWN_FAILURES
+    if more > 0:
+        err.print(f"… and {more} more failures (all are in the archive's failures table)")
+    for outcome in summary.warnings[:SHOWN_FAILURES]:
+        err.print(Text(f"warning {outcome.input}  {outcome.warning}", style="yellow"))

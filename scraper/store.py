@@ -90,7 +90,9 @@ class Archive:
                 f"no archive at {self.path} (archive something first, or pass --db)"
             )
         try:
-            self.db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=10))
+            self.db = sqlite_utils.Database(
+                sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            )
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, safe
@@ -172,6 +174,7 @@ class Archive:
                 article_id, status = cursor.lastrowid, "added"
             if raw_pages:
                 self._replace_raw_pages(article_id, raw_pages)
+            self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
 
     def _sql(self, sql: str, *params: object) -> sqlite3.Cursor:
@@ -202,11 +205,6 @@ class Archive:
                 [url, stage, error, attempts, stamp, stamp],
             )
 
-    def clear_failure(self, url: str) -> None:
-        if self._sql("SELECT 1 FROM failures WHERE url = ?", url).fetchone():  # reads are free
-            with self.db.conn:
-                self._sql("DELETE FROM failures WHERE url = ?", url)
-
     def failed_urls(self) -> Iterator[str]:
         """URLs worth retrying: failures, but not pages skipped for their content type."""
         cursor = self.db.execute(
@@ -225,11 +223,8 @@ class Archive:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def has_url(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone() is not None
-
     def _row(self, sql: str, *params: object) -> dict | None:
-        cursor = self.db.execute(sql, list(params))
+        cursor = self._sql(sql, *params)
         names = [d[0] for d in cursor.description]
         found = cursor.fetchone()
         return dict(zip(names, found, strict=True)) if found else None
