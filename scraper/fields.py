@@ -16,22 +16,32 @@ BEIJING = timezone(timedelta(hours=8))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u202f\r\f\v]+")
 
-SOURCE_LABELS = ("来源", "稿源", "出处", "来自")
-AUTHOR_LABELS = ("作者", "记者", "撰文", "撰稿", "文", "通讯员", "特约记者", "本报记者")
-EDITOR_LABELS = ("责任编辑", "责编", "编辑", "值班编辑")
-DATE_LABELS = ("发布时间", "发表时间", "更新时间", "时间", "日期", "发布日期")
+SOURCE_LABELS = (
+    "来源", "來源", "稿源", "出处", "来源于", "本文来源", "文章来源", "稿件来源", "信息来源", "原创",
+)  # fmt: skip
+AUTHOR_LABELS = (
+    "作者", "記者", "记者", "撰文", "撰稿", "文", "通讯员", "特约记者", "本报记者", "作者名",
+)  # fmt: skip
+EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "編輯", "编辑", "值班编辑", "选稿", "本文编辑")
+DATE_LABELS = (
+    "发布时间", "發布時間", "发表时间", "更新时间", "发稿时间", "出版時間", "发布日期", "时间",
+    "時間", "日期",
+)  # fmt: skip
 _ALL_LABELS = sorted(
     {*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS}, key=len, reverse=True
 )
 
-_COLON = r"\s*[:：︰]\s*"
+# Between a label and its value: colons, and the bars/slashes of 作者︱春春, 编辑/倪家宁, 文丨韩涵.
+_COLON = r"\s*[:：︰丨︱|｜/]\s*"
 _OPEN = "[(（\\[【〔「]"
 _CLOSE = "[)）\\]】〕」]"
 
-# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分
+# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分, 2024年5月20日週一 下午2:05
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[\sT]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+    r"(?:\s*(?:星期|周|週)[一二三四五六日天])?"
+    r"(?:[\sT]*(?P<half>上午|下午|晚上|早上|凌晨|中午)?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
@@ -60,9 +70,10 @@ def _format_match(match: re.Match[str]) -> str | None:
         day = datetime(int(parts["y"]), int(parts["m"]), int(parts["d"]))
         if parts["H"] is None:
             return day.date().isoformat()
-        moment = day.replace(
-            hour=int(parts["H"]), minute=int(parts["M"]), second=int(parts["S"] or 0)
-        )
+        hour = int(parts["H"])
+        if parts["half"] in ("下午", "晚上") and hour < 12:
+            hour += 12  # 下午2:05 is 14:05
+        moment = day.replace(hour=hour, minute=int(parts["M"]), second=int(parts["S"] or 0))
     except ValueError:  # 2025-13-45 and friends: not a date
         return None
     return moment.replace(tzinfo=BEIJING).isoformat()

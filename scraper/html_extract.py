@@ -6,6 +6,7 @@ are dropped, and credit lines ((作者:x), [ 责编:x ]) move out of the body in
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -24,14 +25,15 @@ from scraper.fields import (
     parse_datetime,
 )
 from scraper.html_blocks import best_body_node, parse, text_blocks
-from scraper.html_meta import (
-    find_published,
-    find_title,
-    header_author,
-    header_editor,
-    header_source,
-    header_text,
-    node_value,
+from scraper.html_meta import find_published, find_title, node_value
+from scraper.meta_lines import (
+    Credits,
+    dateline_author,
+    info_lines,
+    read_info,
+    read_trailer,
+    reporter_line,
+    signature_author,
 )
 from scraper.pagination import next_page_url
 from scraper.sites import Template, find_template
@@ -109,18 +111,54 @@ def _unlabel(text: str | None, labels: tuple[str, ...]) -> str | None:
 
 def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) -> Article:
     title = title_hint or find_title(tree)
-    header = header_text(tree, title)
+    page = text_blocks(tree.body) if tree.body is not None else []
     body_node = best_body_node(tree)
     body = clean_body(_blocks_after_title(body_node, title)) if body_node else Body([])
+    byline = take_byline(body.paragraphs)
+    first = body.paragraphs[0] if body.paragraphs else None
+    info = read_info(info_lines(page, title, first))
+    trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
+    credits = info.fill(Credits(author=byline, editor=body.editor)).fill(trailer)
+    credits.author = credits.author or body.author or dateline_author(first)
+    credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
     return Article(
         url=url,
         title=title,
-        source=header_source(header),
-        author=header_author(header) or body.author,
-        editor=header_editor(header) or body.editor or _editor_anywhere(tree),
-        published_at=find_published(tree, header, url),
+        source=credits.source,
+        author=credits.author,
+        editor=credits.editor or _editor_anywhere(page),
+        published_at=find_published(tree, credits.published_at, url),
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,
         extractor="generic",
+    )
+
+
+def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list[str]:
+    """The blocks right after the body, where credits such as 责任编辑 sit."""
+    if last_paragraph is None or last_paragraph not in page:
+        return []
+    at = len(page) - 1 - page[::-1].index(last_paragraph)
+    return page[at + 1 : at + 1 + count]
+
+
+def take_byline(paragraphs: list[str]) -> str | None:
+    """A reporter line opening the body ('新华社记者邹多为、唐诗凝、丁乐') leaves it as the author."""
+    for index, paragraph in enumerate(paragraphs[:3]):
+        names = reporter_line(paragraph) or _bracketed_author(paragraph)
+        if names:
+            del paragraphs[index]
+            return names
+    return None
+
+
+def _bracketed_author(paragraph: str) -> str | None:
+    """'【文/观察者网专栏作者 王文】' or '文丨政能亮特约评论员 韩涵' as a line of its own."""
+    if len(paragraph) > 40:
+        return None
+    return (
+        read_info([paragraph.strip("【】[]")]).author
+        if re.match(r"^[【\[]?\s*(文|作者)", paragraph)
+        else None
     )
 
 
@@ -132,16 +170,9 @@ def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
     return blocks
 
 
-def _editor_anywhere(tree: LexborHTMLParser) -> str | None:
-    """An editor credit line can sit outside the body container (e.g. under it)."""
-    root = tree.body
-    if root is None:
-        return None
-    for block in text_blocks(root):
-        name = editor_line(block)
-        if name:
-            return name
-    return None
+def _editor_anywhere(page: list[str]) -> str | None:
+    """An editor credit line can sit anywhere below the body (e.g. under a share bar)."""
+    return next((name for block in page if (name := editor_line(block))), None)
 
 
 def _fill_missing(ruled: Article, generic: Article) -> Article:

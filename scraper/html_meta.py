@@ -11,17 +11,8 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.fields import (
-    AUTHOR_LABELS,
-    DATE_LABELS,
-    DATE_RE,
-    EDITOR_LABELS,
-    SOURCE_LABELS,
-    clean_names,
-    clean_source,
     clean_text,
-    first_labelled,
     parse_datetime,
-    split_value_and_date,
 )
 from scraper.html_blocks import text_blocks
 
@@ -81,42 +72,12 @@ def strip_site_suffix(page_title: str) -> str | None:
     return max(parts, key=len) if parts else None
 
 
-def header_text(tree: LexborHTMLParser, title: str | None) -> str:
-    """The text near the headline where portals print 来源/时间/作者: the headline's container."""
-    heading = next((h for h in tree.css("h1") if title and clean_text(h.text()) == title), None)
-    node, best = heading, ""
-    for _ in range(4):
-        if node is None or node.parent is None:
-            break
-        node = node.parent
-        text = " ".join(text_blocks(node))
-        if len(text) > 600:
-            break
-        best = text
-        if DATE_RE.search(text) or first_labelled(text, SOURCE_LABELS):
-            break
-    return best
-
-
-def find_published(tree: LexborHTMLParser, header: str, url: str | None) -> str | None:
-    """Visible time near the headline first (it carries the minute), then metadata, then URL."""
-    visible = _header_date(header)
+def find_published(tree: LexborHTMLParser, visible: str | None, url: str | None) -> str | None:
+    """The time shown under the headline first (it carries the minute), then metadata, then URL."""
     machine = _meta_date(tree) or _json_ld_date(tree)
     if visible and (not machine or "T" in visible or "T" not in machine):
         return visible
     return machine or visible or _url_date(url)
-
-
-def _header_date(header: str) -> str | None:
-    labelled = first_labelled(header, DATE_LABELS)
-    if labelled and parse_datetime(labelled):
-        return parse_datetime(labelled)
-    source = first_labelled(header, SOURCE_LABELS)
-    if source:
-        glued = split_value_and_date(source)[1]
-        if glued:
-            return glued
-    return parse_datetime(header)
 
 
 def _meta_date(tree: LexborHTMLParser) -> str | None:
@@ -141,18 +102,6 @@ def _url_date(url: str | None) -> str | None:
         return None
     digits = match.group(4) or "".join(match.group(1, 2, 3))
     return parse_datetime(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}")
-
-
-def header_source(header: str) -> str | None:
-    return clean_source(first_labelled(header, SOURCE_LABELS))
-
-
-def header_author(header: str) -> str | None:
-    return clean_names(first_labelled(header, AUTHOR_LABELS))
-
-
-def header_editor(header: str) -> str | None:
-    return clean_names(first_labelled(header, EDITOR_LABELS))
 
 
 def parse_json_ld(tree: LexborHTMLParser) -> list[dict]:

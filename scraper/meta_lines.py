@@ -1,0 +1,189 @@
+"""Read 来源, 作者, 责编 and the time from the lines around an article, on any portal.
+
+Portals print an info line under the headline (time, 来源, sometimes 作者), credits after the
+body (责任编辑, 本文来源, 作者 lines) and wire datelines at its start (新华社北京5月9日电（记者刘艺）).
+These functions work on plain text lines, so HTML blocks and text captures share them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scraper.boilerplate import is_drop_line
+from scraper.fields import (
+    AUTHOR_LABELS,
+    DATE_LABELS,
+    DATE_RE,
+    EDITOR_LABELS,
+    SOURCE_LABELS,
+    clean_names,
+    clean_source,
+    first_labelled,
+    parse_datetime,
+)
+
+MAX_META_LINE = 160
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+# "本报记者 王乐文 方 敏", "半月谈记者 史卫燕", "新华社记者邹多为、唐诗凝、丁乐", "记者林悅／南市報導"
+_REPORTER = re.compile(
+    rf"^(?:[\u4e00-\u9fff·]{{0,12}})?(?:记者|記者)\s*(?P<names>{_NAME}(?:\s*[、，,\s]\s*{_NAME})*)"
+    r"(?:\s*[／/｜|]\s*\S{0,12}?(?:报道|報導))?$"
+)
+# 新华社乌鲁木齐5月9日电（记者邹伟）, 人民网合肥11月8日电 （记者钱伟）
+_DATELINE = re.compile(
+    r"^.{0,24}?\d{1,2}月\d{1,2}日(?:电|訊|讯|消息)\s*[（(]\s*(?:记者|記者)\s*"
+    rf"(?P<names>{_NAME}(?:\s*[、，,\s]\s*{_NAME})*)\s*[）)]"
+)
+# A commentary signed at its end: "……实现“多赢”“共赢”。（钟才文）" or "（王煌忠／台中報導）"
+_SIGNATURE = re.compile(
+    r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4})(?:[／/][^）)]{1,10})?[）)]$"
+)
+_NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "新华社", "原标题", "未完待续"))
+# Text that sits beside the source on an info line and is not part of it.
+_INFO_NOISE = re.compile(
+    r"(来自|發佈於|发布于|发表于)\S*|IP属地\S*|https?://\S+|举报|字号\S*|[大中小]\s|我要评论\S*|"
+    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论\S*|[|｜·•]"
+)
+_SOURCE_SHAPE = re.compile(r"^[\u4e00-\u9fff\w《》“”\-－（）()·]{2,16}$")
+
+
+@dataclass
+class Credits:
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    published_at: str | None = None
+
+    def fill(self, other: Credits) -> Credits:
+        """Keep what is known, take the rest from `other`."""
+        for name in ("source", "author", "editor", "published_at"):
+            if getattr(self, name) is None:
+                setattr(self, name, getattr(other, name))
+        return self
+
+
+def info_lines(lines: list[str], title: str | None, body_start: str | None) -> list[str]:
+    """The short lines between the headline and the body (and just above the headline)."""
+    at = _headline_index(lines, title)
+    end = lines.index(body_start) if body_start in lines else len(lines)
+    if at is None:
+        window = lines[max(0, end - 8) : end]
+    else:
+        stop = end if end > at else at + 9
+        window = lines[max(0, at - 2) : at] + lines[at + 1 : min(stop, at + 9)]
+    return [line for line in window if len(line) <= MAX_META_LINE and line != title]
+
+
+def _headline_index(lines: list[str], title: str | None) -> int | None:
+    if not title:
+        return None
+    exact = [i for i, line in enumerate(lines) if line == title]
+    if exact:  # a headline repeated (nav, reading bar): the one followed by a date wins
+        dated = [i for i in exact if any(DATE_RE.search(x) for x in lines[i + 1 : i + 5])]
+        return (dated or exact)[0]
+    return next((i for i, line in enumerate(lines) if title in line and len(line) < 200), None)
+
+
+def read_info(lines: list[str]) -> Credits:
+    """Credits from the info line(s) under the headline."""
+    credits = Credits()
+    for line in lines:
+        credits.fill(_labelled(line))
+        credits.fill(Credits(author=reporter_line(line)))
+    credits.published_at = credits.published_at or _first_date(lines)
+    if credits.source is None:
+        credits.source = _unlabelled_source(lines)
+    return credits
+
+
+def read_trailer(lines: list[str]) -> Credits:
+    """Credits printed after the body: 责任编辑, 本文来源, 作者 lines."""
+    credits = Credits()
+    for line in lines:
+        if len(line) <= MAX_META_LINE:
+            found = _labelled(line)
+            found.published_at = None  # a date down here is a related item's, not ours
+            credits.fill(found)
+            credits.fill(Credits(author=reporter_line(line)))
+    return credits
+
+
+def _labelled(line: str) -> Credits:
+    date_text = first_labelled(line, DATE_LABELS)
+    return Credits(
+        source=_source_value(first_labelled(line, SOURCE_LABELS)),
+        author=_names_value(first_labelled(line, AUTHOR_LABELS)),
+        editor=_names_value(first_labelled(line, EDITOR_LABELS)),
+        published_at=parse_datetime(date_text) if date_text else None,
+    )
+
+
+def _source_value(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    value = clean_source(_INFO_NOISE.sub(" ", raw).strip())
+    return value.split()[0] if value else None
+
+
+def _names_value(raw: str | None) -> str | None:
+    """Names after a 作者/编辑 label, without titles before them or junk after them."""
+    if not raw:
+        return None
+    raw = re.split(r"返回|查看更多|[|｜]|排版|摄影|图片|校对|审核", raw)[0]
+    names = clean_names(raw)
+    if not names:
+        return None
+    # "政能亮特约评论员 韩涵": the name is the last word after a job title
+    parts = names.split("、")
+    if len(parts) > 1 and re.search(r"(员|者|长|师|家|人)$", parts[0]) and len(parts[0]) > 4:
+        names = "、".join(parts[1:])
+    return names if len(names) <= 40 else None
+
+
+def reporter_line(line: str) -> str | None:
+    """Names on a reporter line: '本报记者 王乐文 方 敏' -> '王乐文、方敏'."""
+    match = _REPORTER.match(line.strip())
+    return clean_names(match.group("names")) if match else None
+
+
+def dateline_author(paragraph: str | None) -> str | None:
+    match = _DATELINE.match(paragraph or "")
+    return clean_names(match.group("names")) if match else None
+
+
+def signature_author(paragraph: str | None) -> str | None:
+    match = _SIGNATURE.search(paragraph or "")
+    if not match or match.group("name") in _NOT_NAMES:
+        return None
+    return match.group("name")
+
+
+def _first_date(lines: list[str]) -> str | None:
+    """The first full time on the info lines, else the first day."""
+    found = [parse_datetime(m.group(0)) for line in lines for m in DATE_RE.finditer(line)]
+    found = [f for f in found if f]
+    timed = [f for f in found if "T" in f]
+    return (timed or found or [None])[0]
+
+
+def _unlabelled_source(lines: list[str]) -> str | None:
+    """'2024年05月10日 00:26  每日经济新闻' or a lone outlet name beside the date line."""
+    for index, line in enumerate(lines):
+        if not DATE_RE.search(line):
+            continue
+        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", line)).strip(" :：·-—|")
+        candidates = [rest] if rest else []
+        candidates += [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+        for candidate in candidates:
+            name = candidate.split()[0] if candidate.split() else ""
+            if _looks_like_outlet(name) and len(candidate.split()) <= 2:
+                return name
+        return None
+    return None
+
+
+def _looks_like_outlet(text: str) -> bool:
+    if not _SOURCE_SHAPE.match(text) or text.isdigit() or is_drop_line(text):
+        return False
+    return not any(label in text for label in (*AUTHOR_LABELS[:2], *EDITOR_LABELS, "正文", "首页"))
