@@ -29,11 +29,13 @@ from scraper.html_meta import find_published, find_title, node_value
 from scraper.meta_lines import (
     Credits,
     dateline_author,
+    guess_source,
     info_lines,
     read_info,
     read_trailer,
     reporter_line,
     signature_author,
+    title_above_date,
 )
 from scraper.pagination import next_page_url
 from scraper.sites import Template, find_template
@@ -116,10 +118,13 @@ def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) ->
     body = clean_body(_blocks_after_title(body_node, title)) if body_node else Body([])
     byline = take_byline(body.paragraphs)
     first = body.paragraphs[0] if body.paragraphs else None
-    info = read_info(info_lines(page, title, first))
+    title = title or title_above_date(page, first)
+    info_area = info_lines(page, title, first)
+    info = read_info(info_area)
     trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
     credits = info.fill(Credits(author=byline, editor=body.editor)).fill(trailer)
-    credits.author = credits.author or body.author or dateline_author(first)
+    credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
+    credits.author = credits.author or body.author or _dateline(body.paragraphs)
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
     return Article(
         url=url,
@@ -141,9 +146,17 @@ def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list
     return page[at + 1 : at + 1 + count]
 
 
+def _dateline(paragraphs: list[str]) -> str | None:
+    """新华社北京5月9日电（记者刘艺）: in the first paragraphs (a video caption may come first)."""
+    return next((names for p in paragraphs[:3] if (names := dateline_author(p))), None)
+
+
 def take_byline(paragraphs: list[str]) -> str | None:
-    """A reporter line opening the body ('新华社记者邹多为、唐诗凝、丁乐') leaves it as the author."""
-    for index, paragraph in enumerate(paragraphs[:3]):
+    """A reporter line opening or closing the body ('新华社记者邹多为、唐诗凝、丁乐', '作者︱春春')
+    leaves it as the author."""
+    ends = [*range(min(3, len(paragraphs))), *range(max(3, len(paragraphs) - 3), len(paragraphs))]
+    for index in ends:
+        paragraph = paragraphs[index]
         names = reporter_line(paragraph) or _bracketed_author(paragraph)
         if names:
             del paragraphs[index]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -16,7 +17,10 @@ from scraper.fields import (
 )
 from scraper.html_blocks import text_blocks
 
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜–—]|\s-\s|-{2,})\s*")
+# Where headlines sit: <h1>/<h2>, or any element a template names "title" (span.Title, #artTitle).
+_HEADLINE_SELECTOR = 'h1, h2, [class*="title" i], [id*="title" i]'
+# A site name after the headline in <title>: "_光明网", "-新华网", " | 观察者网", "--雅虎新闻".
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜–—]+|-+)\s*[^_|｜–—\-]{1,16}$")
 _DATE_META = (
     'meta[property="article:published_time"]',
     'meta[name="article:published_time"]',
@@ -52,24 +56,40 @@ def node_value(node: LexborNode | None) -> str | None:
 
 
 def find_title(tree: LexborHTMLParser) -> str | None:
-    """The headline: an <h1> that the <title> confirms, else og:title, else <title> minus its site."""
+    """The headline: a heading that <title> or og:title confirms, else og:title or <title>
+    without the site's name."""
     page_title = clean_text(tree.css_first("title").text()) if tree.css_first("title") else ""
-    headings = [clean_text(h.text()) for h in tree.css("h1")]
-    confirmed = [h for h in headings if len(h) >= 4 and h in page_title]
+    og_title = meta_content(tree, 'meta[property="og:title"]') or ""
+    known = _comparable(page_title) + "\n" + _comparable(og_title)
+    headings = [clean_text(h.text()) for h in tree.css(_HEADLINE_SELECTOR)]
+    headings = [h for h in headings if len(h) <= 120]
+    confirmed = [h for h in headings if len(_comparable(h)) >= 4 and _comparable(h) in known]
     if confirmed:
-        return max(confirmed, key=len)
-    og_title = meta_content(tree, 'meta[property="og:title"]')
-    if og_title:
-        return og_title
-    return strip_site_suffix(page_title) or (headings[0] if headings else None)
+        best = max(confirmed, key=len)
+        # A template echoing the whole <title> ("…-新华网") still carries the site's name.
+        return strip_site_suffix(best) if _comparable(best) == _comparable(page_title) else best
+    return (
+        strip_site_suffix(og_title)
+        or strip_site_suffix(page_title)
+        or (next((h for h in headings if h), None))
+    )
+
+
+def _comparable(text: str) -> str:
+    """Headlines compared without punctuation or spacing: '——' in <h1> is '-' in <title>."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
 
 
 def strip_site_suffix(page_title: str) -> str | None:
-    """'维护全人类共同利益需联手抵制保护主义_光明网' -> '维护全人类共同利益需联手抵制保护主义'."""
-    if not page_title:
-        return None
-    parts = [p for p in _TITLE_SEPARATORS.split(page_title) if p]
-    return max(parts, key=len) if parts else None
+    """'维护全人类共同利益需联手抵制保护主义_光明网' -> '维护全人类共同利益需联手抵制保护主义';
+    'X-新华网河北频道-新华网' -> 'X'. Only short trailing segments go: a hyphen inside the
+    headline ('5G-A 商用') stays."""
+    title = page_title.strip()
+    while True:
+        match = _SITE_SUFFIX.search(title)
+        if not match or len(title[: match.start()]) < 6:
+            return title or None
+        title = title[: match.start()].rstrip()
 
 
 def find_published(tree: LexborHTMLParser, visible: str | None, url: str | None) -> str | None:

@@ -24,16 +24,17 @@ from scraper.fields import (
 )
 
 MAX_META_LINE = 160
-_NAME = r"[\u4e00-\u9fff·]{2,5}"
-# "本报记者 王乐文 方 敏", "半月谈记者 史卫燕", "新华社记者邹多为、唐诗凝、丁乐", "记者林悅／南市報導"
+_NAMES = r"[\u4e00-\u9fff·]{1,5}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,5})*"  # 方 敏 is one name
+# "本报记者 王乐文 方 敏", "半月谈记者 史卫燕", "新华社记者邹多为、唐诗凝、丁乐", "记者林悅／南市報導",
+# "新华网黑龙江频道 记者 伊琳 李清芬", "作者 王之言 高孜然" (a label with no colon)
 _REPORTER = re.compile(
-    rf"^(?:[\u4e00-\u9fff·]{{0,12}})?(?:记者|記者)\s*(?P<names>{_NAME}(?:\s*[、，,\s]\s*{_NAME})*)"
-    r"(?:\s*[／/｜|]\s*\S{0,12}?(?:报道|報導))?$"
+    rf"^(?:[\u4e00-\u9fff·\s]{{0,14}}(?:记者|記者)|作者|撰文)\s*(?P<names>{_NAMES})"
+    r"(?:\s*[／/｜|]\s*\S{0,12}?(?:报道|報導|摄影|排版)\S*)?(?=\s*$|\s+(?:来源|來源|编辑|責編|责编))"
 )
 # 新华社乌鲁木齐5月9日电（记者邹伟）, 人民网合肥11月8日电 （记者钱伟）
 _DATELINE = re.compile(
     r"^.{0,24}?\d{1,2}月\d{1,2}日(?:电|訊|讯|消息)\s*[（(]\s*(?:记者|記者)\s*"
-    rf"(?P<names>{_NAME}(?:\s*[、，,\s]\s*{_NAME})*)\s*[）)]"
+    rf"(?P<names>{_NAMES})\s*[）)]"
 )
 # A commentary signed at its end: "……实现“多赢”“共赢”。（钟才文）" or "（王煌忠／台中報導）"
 _SIGNATURE = re.compile(
@@ -69,10 +70,21 @@ def info_lines(lines: list[str], title: str | None, body_start: str | None) -> l
     end = lines.index(body_start) if body_start in lines else len(lines)
     if at is None:
         window = lines[max(0, end - 8) : end]
-    else:
+    else:  # the lines under the headline first: guess_source relies on that order
         stop = end if end > at else at + 9
-        window = lines[max(0, at - 2) : at] + lines[at + 1 : min(stop, at + 9)]
+        window = lines[at + 1 : min(stop, at + 9)] + lines[max(0, at - 2) : at]
     return [line for line in window if len(line) <= MAX_META_LINE and line != title]
+
+
+def title_above_date(lines: list[str], body_start: str | None) -> str | None:
+    """A page with no title markup at all: the short line above the date line over the body."""
+    end = lines.index(body_start) if body_start in lines else 0
+    for index in range(end - 1, max(0, end - 6), -1):
+        if DATE_RE.search(lines[index]):
+            above = lines[index - 1] if index > 0 else ""
+            fits = 6 <= len(above) <= 60 and not re.search(r"[。！？]$", above)
+            return above if fits and not is_drop_line(above) else None
+    return None
 
 
 def _headline_index(lines: list[str], title: str | None) -> int | None:
@@ -92,8 +104,6 @@ def read_info(lines: list[str]) -> Credits:
         credits.fill(_labelled(line))
         credits.fill(Credits(author=reporter_line(line)))
     credits.published_at = credits.published_at or _first_date(lines)
-    if credits.source is None:
-        credits.source = _unlabelled_source(lines)
     return credits
 
 
@@ -131,6 +141,7 @@ def _names_value(raw: str | None) -> str | None:
     if not raw:
         return None
     raw = re.split(r"返回|查看更多|[|｜]|排版|摄影|图片|校对|审核", raw)[0]
+    raw = re.sub(r"^\s*(?:本报|特约|实习)?(?:记者|通讯员|实习生)\s*", "", raw)
     names = clean_names(raw)
     if not names:
         return None
@@ -167,19 +178,17 @@ def _first_date(lines: list[str]) -> str | None:
     return (timed or found or [None])[0]
 
 
-def _unlabelled_source(lines: list[str]) -> str | None:
-    """'2024年05月10日 00:26  每日经济新闻' or a lone outlet name beside the date line."""
+def guess_source(lines: list[str], title_follows: bool) -> str | None:
+    """An unlabelled outlet: '2024年05月10日 00:26  每日经济新闻' on the date line, or a lone
+    name on the line right under the headline when the date line follows it."""
     for index, line in enumerate(lines):
         if not DATE_RE.search(line):
             continue
-        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", line)).strip(" :：·-—|")
-        candidates = [rest] if rest else []
-        candidates += [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
-        for candidate in candidates:
-            name = candidate.split()[0] if candidate.split() else ""
-            if _looks_like_outlet(name) and len(candidate.split()) <= 2:
-                return name
-        return None
+        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", line)).split()
+        if len(rest) == 1 and _looks_like_outlet(rest[0].strip(" :：·-—|")):
+            return rest[0].strip(" :：·-—|")
+        under_title = lines[0] if title_follows and 0 < index <= 3 else ""
+        return under_title if _looks_like_outlet(under_title) else None
     return None
 
 
