@@ -32,8 +32,8 @@ def _bare(line: str) -> str:
 def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()
-    bare = _bare(line)
-    return bare in rules["stop_set"] or bare.startswith(tuple(rules["stop_prefixes"]))
+    bare, prefixes = _bare(line), tuple(rules["stop_prefixes"])
+    return bare in rules["stop_set"] or bare.startswith(prefixes) or line.startswith(prefixes)
 
 
 def is_drop_line(line: str) -> bool:
@@ -60,8 +60,14 @@ def clean_body(blocks: list[str]) -> Body:
         elif not is_drop_line(block):
             body.paragraphs.append(block)
     if body.paragraphs:
-        last, author, editor = take_trailing_credit(body.paragraphs[-1])
+        last, author, editor = take_trailing_credit(_without_trailing_junk(body.paragraphs[-1]))
         body.paragraphs[-1:] = [last] if last else []
         body.author = author
         body.editor = body.editor or editor
     return body
+
+
+def _without_trailing_junk(paragraph: str) -> str:
+    for junk in _rules()["trailing_junk"]:
+        paragraph = paragraph.removesuffix(junk).rstrip()
+    return paragraph

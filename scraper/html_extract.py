@@ -31,6 +31,7 @@ from scraper.meta_lines import (
     dateline_author,
     guess_source,
     info_lines,
+    prose_after,
     read_info,
     read_trailer,
     reporter_line,
@@ -114,8 +115,7 @@ def _unlabel(text: str | None, labels: tuple[str, ...]) -> str | None:
 def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) -> Article:
     title = title_hint or find_title(tree)
     page = text_blocks(tree.body) if tree.body is not None else []
-    body_node = best_body_node(tree)
-    body = clean_body(_blocks_after_title(body_node, title)) if body_node else Body([])
+    body = _generic_body(tree, page, title)
     byline = take_byline(body.paragraphs)
     first = body.paragraphs[0] if body.paragraphs else None
     title = title or title_above_date(page, first)
@@ -136,6 +136,33 @@ def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) ->
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,
         extractor="generic",
     )
+
+
+def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) -> Body:
+    """The densest prose container; but when it sits far from the headline (a tiny article in
+    heavy chrome loses to a recommendation feed), the prose right under the headline."""
+    node = best_body_node(tree)
+    body = (
+        clean_body(_without_link_blocks(node, _blocks_after_title(node, title))) if node else Body()
+    )
+    at = _index_of(page, title)
+    if at is None:
+        return body
+    start = _index_of(page, body.paragraphs[0]) if body.paragraphs else None
+    if start is not None and at < start <= at + 15:
+        return body
+    under = clean_body(prose_after(page, at))
+    return under if under.paragraphs else body
+
+
+def _index_of(page: list[str], text: str | None) -> int | None:
+    return page.index(text) if text in page else None
+
+
+def _without_link_blocks(node: LexborNode, blocks: list[str]) -> list[str]:
+    """Blocks that are a link and nothing else are related-article lists, not body text."""
+    links = {clean_text(a.text()) for a in node.css("a")}
+    return [b for b in blocks if not (b in links and len(b) >= 6)]
 
 
 def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list[str]:

@@ -76,6 +76,28 @@ def info_lines(lines: list[str], title: str | None, body_start: str | None) -> l
     return [line for line in window if len(line) <= MAX_META_LINE and line != title]
 
 
+def is_prose(line: str) -> bool:
+    return len(line) >= 20 and bool(re.search(r"[，。！？；,]", line))
+
+
+def prose_after(lines: list[str], headline: int) -> list[str]:
+    """The prose under the headline, skipping its info lines, up to where prose stops."""
+    taken: list[str] = []
+    gap = 0
+    for line in lines[headline + 1 : headline + 200]:
+        if is_prose(line):
+            taken.append(line)
+            gap = 0
+        elif taken:
+            gap += 1
+            if gap >= 2:
+                break
+            taken.append(line)  # a subheading or credit line; clean_body sorts it out
+    while taken and not is_prose(taken[-1]):
+        taken.pop()
+    return taken
+
+
 def title_above_date(lines: list[str], body_start: str | None) -> str | None:
     """A page with no title markup at all: the short line above the date line over the body."""
     end = lines.index(body_start) if body_start in lines else 0
