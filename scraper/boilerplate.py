@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from scraper.fields import editor_line, take_trailing_credit
+from scraper.fields import (
+    AUTHOR_LABELS,
+    EDITOR_LABELS,
+    SOURCE_LABELS,
+    clean_names,
+    clean_source,
+    editor_line,
+    labelled_values,
+    take_trailing_credit,
+)
 
 try:
     import tomllib
@@ -46,6 +55,7 @@ class Body:
     paragraphs: list[str] = field(default_factory=list)
     author: str | None = None
     editor: str | None = None
+    source: str | None = None
 
 
 def clean_body(blocks: list[str]) -> Body:
@@ -59,12 +69,39 @@ def clean_body(blocks: list[str]) -> Body:
             body.editor = body.editor or name
         elif not is_drop_line(block):
             body.paragraphs.append(block)
+    _trim_tail(body.paragraphs)
     if body.paragraphs:
-        last, author, editor = take_trailing_credit(_without_trailing_junk(body.paragraphs[-1]))
-        body.paragraphs[-1:] = [last] if last else []
-        body.author = author
-        body.editor = body.editor or editor
+        _take_closing_credits(body)
     return body
+
+
+def _trim_tail(paragraphs: list[str]) -> None:
+    """Widget leftovers after the last paragraph ('正在加载...', '图集', '+1', '< >') go."""
+    while (
+        paragraphs and len(paragraphs[-1]) < 10 and not paragraphs[-1].endswith(("。", "！", "？"))
+    ):
+        paragraphs.pop()
+
+
+def _take_closing_credits(body: Body) -> None:
+    """'…乘数效应。 (作者:邓聪)' and '（本文来源：经济日报 作者：…徐占忱）' end the body as fields."""
+    last = _without_trailing_junk(body.paragraphs[-1])
+    group = _CLOSING_GROUP.search(last)
+    labels = labelled_values(group.group(1)) if group else {}
+    if len(labels) >= 2 or any(k in labels for k in SOURCE_LABELS):
+        body.source = clean_source(next((labels[k] for k in SOURCE_LABELS if k in labels), None))
+        body.author = clean_names(next((labels[k] for k in AUTHOR_LABELS if k in labels), None))
+        body.editor = body.editor or clean_names(
+            next((labels[k] for k in EDITOR_LABELS if k in labels), None)
+        )
+        last = last[: group.start()].rstrip()
+    else:
+        last, body.author, editor = take_trailing_credit(last)
+        body.editor = body.editor or editor
+    body.paragraphs[-1:] = [last] if last else []
+
+
+_CLOSING_GROUP = re.compile(r"[（(]([^（()）]{4,120})[）)]\s*$")
 
 
 def _without_trailing_junk(paragraph: str) -> str:

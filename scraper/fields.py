@@ -14,13 +14,14 @@ BEIJING = timezone(timedelta(hours=8))
 
 # Zero-width characters and odd spaces that portals sprinkle into text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u202f\r\f\v]+")
+_SPACES = re.compile(r"[ \t\n\u00a0\u3000\u2002\u2003\u2009\u202f\r\f\v]+")
 
 SOURCE_LABELS = (
     "来源", "來源", "稿源", "出处", "来源于", "本文来源", "文章来源", "稿件来源", "信息来源", "原创",
 )  # fmt: skip
 AUTHOR_LABELS = (
-    "作者", "記者", "记者", "撰文", "撰稿", "文", "通讯员", "特约记者", "本报记者", "作者名",
+    "作者", "記者", "记者", "撰文", "撰稿", "文", "通讯员", "特约记者", "本报记者", "作者名", "编译",
+    "评论员", "本报评论员", "特约评论员",
 )  # fmt: skip
 EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "編輯", "编辑", "值班编辑", "选稿", "本文编辑")
 DATE_LABELS = (
@@ -110,6 +111,13 @@ def labelled_values(text: str) -> dict[str, str]:
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         values.setdefault(match.group(1), text[match.end() : end])
     return values
+
+
+def last_labelled(text: str, labels: tuple[str, ...]) -> str | None:
+    """The value of whichever of `labels` comes last: in '文丨政能亮特约评论员 韩涵' the name
+    follows 评论员, not 文."""
+    found = [v for k, v in labelled_values(text).items() if k in labels]
+    return found[-1] if found else None
 
 
 def first_labelled(text: str, labels: tuple[str, ...]) -> str | None:

@@ -36,6 +36,7 @@ from scraper.meta_lines import (
     read_trailer,
     reporter_line,
     signature_author,
+    take_leading_info,
     title_above_date,
 )
 from scraper.pagination import next_page_url
@@ -117,12 +118,13 @@ def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) ->
     page = text_blocks(tree.body) if tree.body is not None else []
     body = _generic_body(tree, page, title)
     byline = take_byline(body.paragraphs)
+    leading_info = take_leading_info(body.paragraphs)
     first = body.paragraphs[0] if body.paragraphs else None
-    title = title or title_above_date(page, first)
-    info_area = info_lines(page, title, first)
+    title = title or title_above_date(page, leading_info[0] if leading_info else first)
+    info_area = leading_info + info_lines(page, title, leading_info[0] if leading_info else first)
     info = read_info(info_area)
     trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
-    credits = info.fill(Credits(author=byline, editor=body.editor)).fill(trailer)
+    credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
     credits.author = credits.author or body.author or _dateline(body.paragraphs)
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
@@ -175,7 +177,7 @@ def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list
 
 def _dateline(paragraphs: list[str]) -> str | None:
     """新华社北京5月9日电（记者刘艺）: in the first paragraphs (a video caption may come first)."""
-    return next((names for p in paragraphs[:3] if (names := dateline_author(p))), None)
+    return next((names for p in paragraphs[:5] if (names := dateline_author(p))), None)
 
 
 def take_byline(paragraphs: list[str]) -> str | None:

@@ -20,6 +20,7 @@ from scraper.fields import (
     clean_names,
     clean_source,
     first_labelled,
+    last_labelled,
     parse_datetime,
 )
 
@@ -44,7 +45,7 @@ _NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "�
 # Text that sits beside the source on an info line and is not part of it.
 _INFO_NOISE = re.compile(
     r"(来自|發佈於|发布于|发表于)\S*|IP属地\S*|https?://\S+|举报|字号\S*|[大中小]\s|我要评论\S*|"
-    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论\S*|[|｜·•]"
+    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜·•]"
 )
 _SOURCE_SHAPE = re.compile(r"^[\u4e00-\u9fff\w《》“”\-－（）()·]{2,16}$")
 
@@ -134,43 +135,71 @@ def read_trailer(lines: list[str]) -> Credits:
     credits = Credits()
     for line in lines:
         if len(line) <= MAX_META_LINE:
-            found = _labelled(line)
-            found.published_at = None  # a date down here is a related item's, not ours
-            credits.fill(found)
+            credits.fill(_labelled(line))  # only a labelled date (发布日期：…) is taken here
             credits.fill(Credits(author=reporter_line(line)))
     return credits
 
 
+def take_leading_info(paragraphs: list[str]) -> list[str]:
+    """Info lines that ended up inside the body container ('2005-04-05 06:40更新 来源：转载文章')
+    leave the body; they are returned to be read as info lines."""
+    taken = []
+    while paragraphs and _is_info_line(paragraphs[0]) and len(taken) < 3:
+        taken.append(paragraphs.pop(0))
+    return taken
+
+
+def _is_info_line(line: str) -> bool:
+    if len(line) > 80 or is_prose(line) and not DATE_RE.search(line):
+        return False
+    labelled = first_labelled(line, SOURCE_LABELS + DATE_LABELS + AUTHOR_LABELS)
+    return bool(DATE_RE.search(line) and (labelled or len(DATE_RE.sub("", line).strip()) <= 12))
+
+
 def _labelled(line: str) -> Credits:
-    date_text = first_labelled(line, DATE_LABELS)
+    date_text = first_labelled(line, DATE_LABELS)  # unlabelled dates below the body are not ours
     return Credits(
         source=_source_value(first_labelled(line, SOURCE_LABELS)),
-        author=_names_value(first_labelled(line, AUTHOR_LABELS)),
+        author=_names_value(last_labelled(line, AUTHOR_LABELS)),
         editor=_names_value(first_labelled(line, EDITOR_LABELS)),
         published_at=parse_datetime(date_text) if date_text else None,
     )
+
+
+# 来源 values that name no source: "来源：网络", "来源：转载文章".
+NON_SOURCES = frozenset(
+    ("网络", "互联网", "转载", "转载文章", "综合", "本站", "未知", "网友", "其他")
+)
 
 
 def _source_value(raw: str | None) -> str | None:
     if not raw:
         return None
     value = clean_source(_INFO_NOISE.sub(" ", raw).strip())
-    return value.split()[0] if value else None
+    value = value.split()[0] if value else None
+    return value if value not in NON_SOURCES else None
 
 
 def _names_value(raw: str | None) -> str | None:
     """Names after a 作者/编辑 label, without titles before them or junk after them."""
     if not raw:
         return None
-    raw = re.split(r"返回|查看更多|[|｜]|排版|摄影|图片|校对|审核", raw)[0]
+    # Stop at whatever follows the names: another "label：", a share bar, a photo credit.
+    raw = re.split(r"\S{1,6}[:：]|返回|查看更多|[|｜]|排版|摄影|图片|校对|审核", raw)[0]
+    raw = _INFO_NOISE.sub(" ", raw)
     raw = re.sub(r"^\s*(?:本报|特约|实习)?(?:记者|通讯员|实习生)\s*", "", raw)
     names = clean_names(raw)
     if not names:
         return None
-    # "政能亮特约评论员 韩涵": the name is the last word after a job title
+    # "政能亮特约评论员 韩涵", "…研究部部长、研究员徐占忱": the name follows the job title
     parts = names.split("、")
     if len(parts) > 1 and re.search(r"(员|者|长|师|家|人)$", parts[0]) and len(parts[0]) > 4:
         names = "、".join(parts[1:])
+    titled = re.search(
+        r"(?:研究员|评论员|教授|主任|院长|部长|记者|编辑|作家)([\u4e00-\u9fff]{2,4})$", names
+    )
+    if len(names) > 12 and titled:
+        names = titled.group(1)
     return names if len(names) <= 40 else None
 
 
