@@ -247,7 +247,8 @@ class _Run:
         raws: list[RawPage] = []
         seen = {item}
         while True:
-            result = await workers.process(page.content, url or page.url, page.charset)
+            result = await workers.process(page.content, url or page.url, page.charset,
+                                           page.fetched_at)  # fmt: skip
             results.append(result)
             raws.append(RawPage(page.url, page.content, page.content_type, result.encoding,
                                 page.fetched_at, result.packed))  # fmt: skip

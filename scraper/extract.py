@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
@@ -22,18 +23,26 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.search(text[:4096]))
 
 
-def extract(content: bytes | str, url: str | None = None) -> Article:
-    """Extract the article from a page. Bytes are decoded (BOM, charset, detection) first."""
-    return extract_page(content, url)[0]
+def extract(
+    content: bytes | str, url: str | None = None, fetched_at: datetime | str | None = None
+) -> Article:
+    """Extract the article from a page. Bytes are decoded (BOM, charset, detection) first.
+
+    `fetched_at` resolves relative times (刚刚, 3小时前, 昨天 08:30, 月日 without a year).
+    """
+    return extract_page(content, url, fetched_at)[0]
 
 
-def extract_page(content: bytes | str, url: str | None = None) -> tuple[Article, str | None]:
+def extract_page(
+    content: bytes | str, url: str | None = None, fetched_at: datetime | str | None = None
+) -> tuple[Article, str | None]:
     """The article on this page and the URL of the article's next page, if it has one."""
     text = decode_text_or_bytes(content).text
+    now = datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else fetched_at
     if looks_like_html(text):
-        article, next_url = extract_html_page(text, url)
+        article, next_url = extract_html_page(text, url, now)
     else:
-        article, next_url = extract_text_capture(text, url), None
+        article, next_url = extract_text_capture(text, url, now), None
     article.site = article.site or site_from_url(url)
     return article, next_url
 

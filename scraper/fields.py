@@ -65,6 +65,41 @@ def parse_datetime(text: str | None) -> str | None:
     return _format_match(match)
 
 
+_RELATIVE = re.compile(
+    r"(?P<now>刚刚|剛剛)|(?P<n>\d{1,3})\s*(?P<unit>分钟|分鐘|小时|小時|天)前|"
+    r"(?P<day>今天|昨天|前天)\s*(?P<H>\d{1,2})[:：](?P<M>\d{2})|"
+    r"(?<!\d)(?P<mo>\d{1,2})[-/月](?P<d>\d{1,2})日?\s*(?P<H2>\d{1,2})[:：](?P<M2>\d{2})"
+)
+_UNITS = {"分钟": "minutes", "分鐘": "minutes", "小时": "hours", "小時": "hours", "天": "days"}
+_DAYS_AGO = {"今天": 0, "昨天": 1, "前天": 2}
+
+
+def parse_relative(text: str | None, now: datetime | None) -> str | None:
+    """刚刚, N分钟前, N小时前, 昨天 08:30, 前天 08:30 and 月日 without a year ('10-08 12:00'),
+    resolved against `now` (when the page was fetched); None without a `now`."""
+    match = _RELATIVE.search(text or "") if now is not None else None
+    if match is None or now is None:
+        return None
+    now = now.astimezone(BEIJING).replace(microsecond=0)
+    parts = match.groupdict()
+    if parts["now"]:
+        moment = now
+    elif parts["n"]:
+        moment = now - timedelta(**{_UNITS[parts["unit"]]: int(parts["n"])})
+    elif parts["day"]:
+        day = now - timedelta(days=_DAYS_AGO[parts["day"]])
+        moment = day.replace(hour=int(parts["H"]), minute=int(parts["M"]), second=0)
+    else:
+        try:
+            moment = now.replace(month=int(parts["mo"]), day=int(parts["d"]),
+                                 hour=int(parts["H2"]), minute=int(parts["M2"]), second=0)  # fmt: skip
+        except ValueError:
+            return None
+        if moment > now + timedelta(days=1):  # "12-30" read in January is last year's
+            moment = moment.replace(year=moment.year - 1)
+    return moment.isoformat()
+
+
 def _format_match(match: re.Match[str]) -> str | None:
     parts = match.groupdict()
     try:

@@ -7,12 +7,13 @@ are dropped, and credit lines ((作者:x), [ 责编:x ]) move out of the body in
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
-from scraper.boilerplate import Body, clean_body
+from scraper.boilerplate import Body, clean_body, is_stop_line
 from scraper.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -23,6 +24,7 @@ from scraper.fields import (
     editor_line,
     first_labelled,
     parse_datetime,
+    parse_relative,
 )
 from scraper.html_blocks import best_body_node, parse, text_blocks
 from scraper.html_meta import find_published, find_title, node_value
@@ -47,7 +49,9 @@ def extract_html(html: str, url: str | None = None) -> Article:
     return extract_html_page(html, url)[0]
 
 
-def extract_html_page(html: str, url: str | None = None) -> tuple[Article, str | None]:
+def extract_html_page(
+    html: str, url: str | None = None, now: datetime | None = None
+) -> tuple[Article, str | None]:
     """The article and, for multi-page articles, the URL of the next page."""
     tree = parse(html)
     template = find_template(tree, url)
@@ -57,7 +61,7 @@ def extract_html_page(html: str, url: str | None = None) -> tuple[Article, str |
     if ruled is not None and ruled.body and _complete(ruled):
         article = ruled
     else:
-        generic = _generic(tree, url, ruled.title if ruled else None)
+        generic = _generic(tree, url, ruled.title if ruled else None, now)
         article = _fill_missing(ruled, generic) if ruled is not None and ruled.body else generic
     article.url, article.canonical_url = url, canonical
     return article, next_url
@@ -113,7 +117,27 @@ def _unlabel(text: str | None, labels: tuple[str, ...]) -> str | None:
     return first_labelled(text, labels) or text
 
 
-def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) -> Article:
+def drop_trailer_sections(tree: LexborHTMLParser) -> None:
+    """Remove sections headed 相关阅读 / 热点推荐 / 网友评论 …: their prose (related summaries,
+    comments) can outweigh a short article in the density count."""
+    for heading in tree.css(_SECTION_HEADINGS):
+        section = heading.parent
+        text = clean_text(heading.text())
+        if section is None or len(text) > 12 or not is_stop_line(text):
+            continue
+        if section.tag in ("body", "html") or section.css_first("h1") is not None:
+            continue
+        section.decompose()
+
+
+_SECTION_HEADINGS = (
+    'h2, h3, h4, h5, h6, dt, strong, b, [class*="tit" i], [class*="hd" i], [class*="head" i]'
+)
+
+
+def _generic(
+    tree: LexborHTMLParser, url: str | None, title_hint: str | None, now: datetime | None = None
+) -> Article:
     title = title_hint or find_title(tree)
     page = text_blocks(tree.body) if tree.body is not None else []
     body = _generic_body(tree, page, title)
@@ -126,6 +150,8 @@ def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) ->
     trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
+    relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
+    credits.published_at = credits.published_at or relative
     credits.author = credits.author or body.author or _dateline(body.paragraphs)
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
     return Article(
@@ -143,6 +169,7 @@ def _generic(tree: LexborHTMLParser, url: str | None, title_hint: str | None) ->
 def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) -> Body:
     """The densest prose container; but when it sits far from the headline (a tiny article in
     heavy chrome loses to a recommendation feed), the prose right under the headline."""
+    drop_trailer_sections(tree)
     node = best_body_node(tree)
     body = (
         clean_body(_without_link_blocks(node, _blocks_after_title(node, title))) if node else Body()

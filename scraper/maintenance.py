@@ -23,7 +23,10 @@ def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
         if not pages:
             counts["no raw page"] += 1
             continue
-        articles = [extract_page(decode_page(p.content, p.encoding).text, p.url)[0] for p in pages]
+        articles = [
+            extract_page(decode_page(p.content, p.encoding).text, p.url, p.fetched_at)[0]
+            for p in pages
+        ]
         article = merge_pages(articles)
         article.url = url
         counts[archive.save(article, extractor_version=EXTRACTOR_VERSION).status] += 1

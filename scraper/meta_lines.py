@@ -47,6 +47,9 @@ _INFO_NOISE = re.compile(
     r"(来自|發佈於|发布于|发表于)\S*|IP属地\S*|https?://\S+|举报|字号\S*|[大中小]\s|我要评论\S*|"
     r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜·•]"
 )
+_LABEL_WORDS = re.compile(
+    "(" + "|".join(sorted(DATE_LABELS + SOURCE_LABELS, key=len, reverse=True)) + r")\s*[:：]"
+)
 _SOURCE_SHAPE = re.compile(r"^[\u4e00-\u9fff\w《》“”\-－（）()·]{2,16}$")
 
 
@@ -235,7 +238,7 @@ def guess_source(lines: list[str], title_follows: bool) -> str | None:
     for index, line in enumerate(lines):
         if not DATE_RE.search(line):
             continue
-        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", line)).split()
+        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line))).split()
         if len(rest) == 1 and _looks_like_outlet(rest[0].strip(" :：·-—|")):
             return rest[0].strip(" :：·-—|")
         under_title = lines[0] if title_follows and 0 < index <= 3 else ""

@@ -8,6 +8,7 @@ and credit lines become fields.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.boilerplate import clean_body, is_drop_line
@@ -23,6 +24,7 @@ from scraper.fields import (
     first_labelled,
     labelled_values,
     parse_datetime,
+    parse_relative,
     split_value_and_date,
 )
 
@@ -31,7 +33,7 @@ _MAX_META_LINE = 120
 _MAX_TITLE = 80
 
 
-def extract_text_capture(text: str, url: str | None = None) -> Article:
+def extract_text_capture(text: str, url: str | None = None, now: datetime | None = None) -> Article:
     lines = [clean_text(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
     meta_index = _find_meta_line(lines)
@@ -46,7 +48,7 @@ def extract_text_capture(text: str, url: str | None = None) -> Article:
         source=clean_source(source_raw),
         author=body.author or clean_names(first_labelled(meta, AUTHOR_LABELS)),
         editor=body.editor or clean_names(first_labelled(meta, EDITOR_LABELS)),
-        published_at=_meta_date(meta, source_raw),
+        published_at=_meta_date(meta, source_raw) or parse_relative(meta, now),
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,
         extractor="text",
     )

@@ -33,10 +33,12 @@ class PageResult:
     packed: tuple[bytes, str]  # the raw page compressed, and its checksum
 
 
-def process_page(content: bytes, url: str | None, charset: str | None) -> PageResult:
+def process_page(
+    content: bytes, url: str | None, charset: str | None, fetched_at: str | None = None
+) -> PageResult:
     """Everything CPU-bound about one fetched page, so the event loop only moves bytes."""
     decoded = decode_page(content, charset)
-    article, next_url = extract_page(decoded.text, url)
+    article, next_url = extract_page(decoded.text, url, fetched_at)
     columns = index_columns(article.to_dict()) if next_url is None else None
     return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns, pack(content))
 
@@ -69,8 +71,10 @@ class Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    async def process(self, content: bytes, url: str | None, charset: str | None) -> PageResult:
-        return await self._run(process_page, content, url, charset)
+    async def process(
+        self, content: bytes, url: str | None, charset: str | None, fetched_at: str | None
+    ) -> PageResult:
+        return await self._run(process_page, content, url, charset, fetched_at)
 
     async def tokens(self, article: Article) -> tuple[str, str]:
         return await self._run(article_columns, article)
