@@ -180,7 +180,18 @@ def clean_names(raw: str | None) -> str | None:
     value = _strip_brackets(value)
     value = re.split(r"[|｜]|\s{2,}", value)[0].strip()
     names = [n for part in re.split(r"\s*[、,，;；/]\s*", value) for n in _split_spaced(part)]
-    return "、".join(names) or None
+    return _without_job_title("、".join(names)) or None
+
+
+def _without_job_title(names: str) -> str:
+    """'政能亮特约评论员、韩涵' -> '韩涵'; '…研究部部长、研究员徐占忱' -> '徐占忱'."""
+    parts = names.split("、")
+    if len(parts) > 1 and re.search(r"(员|者|长|师|家|人)$", parts[0]) and len(parts[0]) > 4:
+        names = "、".join(parts[1:])
+    titled = re.search(
+        r"(?:研究员|评论员|教授|主任|院长|部长|记者|编辑|作家)([\u4e00-\u9fff]{2,4})$", names
+    )
+    return titled.group(1) if len(names) > 12 and titled else names
 
 
 def _split_spaced(part: str) -> list[str]:

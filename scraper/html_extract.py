@@ -18,8 +18,6 @@ from scraper.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
     SOURCE_LABELS,
-    clean_names,
-    clean_source,
     clean_text,
     editor_line,
     first_labelled,
@@ -33,11 +31,13 @@ from scraper.meta_lines import (
     dateline_author,
     guess_source,
     info_lines,
+    names_value,
     prose_after,
     read_info,
     read_trailer,
     reporter_line,
     signature_author,
+    source_value,
     take_leading_info,
     title_above_date,
 )
@@ -94,16 +94,16 @@ def _from_template(tree: LexborHTMLParser, template: Template) -> Article | None
     article = Article(
         site=template.site,
         title=clean_text(pick(template.title) or "") or None,
-        source=clean_source(_unlabel(pick(template.source), SOURCE_LABELS)),
-        author=clean_names(_unlabel(pick(template.author), AUTHOR_LABELS)),
-        editor=clean_names(_unlabel(pick(template.editor), EDITOR_LABELS)),
+        source=source_value(_unlabel(pick(template.source), SOURCE_LABELS)),
+        author=names_value(_unlabel(pick(template.author), AUTHOR_LABELS)),
+        editor=names_value(_unlabel(pick(template.editor), EDITOR_LABELS)),
         published_at=parse_datetime(pick(template.date)),
         extractor=f"rule:{template.site}",
     )
     for selector in template.strip:
         for node in body_node.css(selector):
             node.decompose()
-    body = clean_body(text_blocks(body_node))
+    body = clean_body(_without_link_blocks(body_node, text_blocks(body_node)))
     article.body = PARAGRAPH_SEPARATOR.join(body.paragraphs) or None
     article.author = article.author or body.author
     article.editor = article.editor or body.editor

@@ -162,9 +162,9 @@ def _is_info_line(line: str) -> bool:
 def _labelled(line: str) -> Credits:
     date_text = first_labelled(line, DATE_LABELS)  # unlabelled dates below the body are not ours
     return Credits(
-        source=_source_value(first_labelled(line, SOURCE_LABELS)),
-        author=_names_value(last_labelled(line, AUTHOR_LABELS)),
-        editor=_names_value(first_labelled(line, EDITOR_LABELS)),
+        source=source_value(first_labelled(line, SOURCE_LABELS)),
+        author=names_value(last_labelled(line, AUTHOR_LABELS)),
+        editor=names_value(first_labelled(line, EDITOR_LABELS)),
         published_at=parse_datetime(date_text) if date_text else None,
     )
 
@@ -175,7 +175,7 @@ NON_SOURCES = frozenset(
 )
 
 
-def _source_value(raw: str | None) -> str | None:
+def source_value(raw: str | None) -> str | None:
     if not raw:
         return None
     value = clean_source(_INFO_NOISE.sub(" ", raw).strip())
@@ -183,7 +183,7 @@ def _source_value(raw: str | None) -> str | None:
     return value if value not in NON_SOURCES else None
 
 
-def _names_value(raw: str | None) -> str | None:
+def names_value(raw: str | None) -> str | None:
     """Names after a 作者/编辑 label, without titles before them or junk after them."""
     if not raw:
         return None
@@ -192,18 +192,7 @@ def _names_value(raw: str | None) -> str | None:
     raw = _INFO_NOISE.sub(" ", raw)
     raw = re.sub(r"^\s*(?:本报|特约|实习)?(?:记者|通讯员|实习生)\s*", "", raw)
     names = clean_names(raw)
-    if not names:
-        return None
-    # "政能亮特约评论员 韩涵", "…研究部部长、研究员徐占忱": the name follows the job title
-    parts = names.split("、")
-    if len(parts) > 1 and re.search(r"(员|者|长|师|家|人)$", parts[0]) and len(parts[0]) > 4:
-        names = "、".join(parts[1:])
-    titled = re.search(
-        r"(?:研究员|评论员|教授|主任|院长|部长|记者|编辑|作家)([\u4e00-\u9fff]{2,4})$", names
-    )
-    if len(names) > 12 and titled:
-        names = titled.group(1)
-    return names if len(names) <= 40 else None
+    return names if names and len(names) <= 40 else None
 
 
 def reporter_line(line: str) -> str | None:
