@@ -14,13 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from scraper import __version__
-from scraper.archiving import ArchiveOptions, run_archive
 from scraper.export import FORMATS, ExportError, read_jsonl, write_export
-from scraper.extract import extract
-from scraper.fetch import USER_AGENT, FetchSettings
 from scraper.inputs import read_list
-from scraper.maintenance import import_records, reextract
-from scraper.progress import ArchiveProgress, report_summary
 from scraper.search import QueryError, filter_sql
 from scraper.store import Archive, ArchiveError, default_db_path
 
@@ -81,7 +76,9 @@ def cli() -> None:
 @click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20))
 @click.option("--max-size", default=10.0, show_default=True, type=click.FloatRange(0.001, 1024),
               help="Largest page accepted, in MB (also after decompression).")  # fmt: skip
-@click.option("--user-agent", default=USER_AGENT, show_default=True)
+@click.option(
+    "--user-agent", help="User-Agent header [default: scraper/VERSION (Chinese news archiver)]."
+)
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--refresh", is_flag=True, help="Fetch archived URLs again; update if changed.")
 @click.option("--retry-failed", is_flag=True, help="Also retry the URLs that failed before.")
@@ -105,6 +102,10 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
       cat urls.txt | scraper archive - --json
       scraper archive --retry-failed
     """
+    # Imported here: `scraper search` should not pay for the fetching stack at start-up.
+    from scraper.archiving import run_archive
+    from scraper.progress import ArchiveProgress, report_summary
+
     options = _archive_options(url, fetch_options)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
@@ -115,7 +116,10 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
     sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
 
 
-def _archive_options(url: str | None, flags: dict) -> ArchiveOptions:
+def _archive_options(url: str | None, flags: dict):
+    from scraper.archiving import ArchiveOptions
+    from scraper.fetch import USER_AGENT, FetchSettings
+
     max_bytes = int(flags["max_size"] * 2**20)
     settings = FetchSettings(
         concurrency=flags["concurrency"],
@@ -125,7 +129,7 @@ def _archive_options(url: str | None, flags: dict) -> ArchiveOptions:
         retries=flags["retries"],
         max_bytes=max_bytes,
         max_decoded_bytes=max_bytes,
-        user_agent=flags["user_agent"],
+        user_agent=flags["user_agent"] or USER_AGENT,
         obey_robots=not flags["ignore_robots"],
     )
     return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
@@ -150,6 +154,8 @@ def parse_cmd(file: str, url: str | None, as_json: bool) -> None:
     Example:
       scraper parse seeds/000_aab09b9d773d6dc3.html --json
     """
+    from scraper.extract import extract
+
     content = sys.stdin.buffer.read() if file == "-" else _read_file(file)
     article = extract(content, url=url)
     if as_json:
@@ -302,6 +308,8 @@ def import_cmd(file: str, db_path: str | None) -> None:
     Example:
       scraper import backup.jsonl --db other.db
     """
+    from scraper.maintenance import import_records
+
     source = "/dev/stdin" if file == "-" else file
     with open_archive(db_path) as archive:
         counts = import_records(archive, read_jsonl(source))
@@ -318,6 +326,8 @@ def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
     Example:
       scraper reextract
     """
+    from scraper.maintenance import reextract
+
     with open_archive(db_path, create=False) as archive:
         counts = reextract(archive, ids or None)
     err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
