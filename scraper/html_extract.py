@@ -88,7 +88,13 @@ def _from_template(tree: LexborHTMLParser, template: Template) -> Article | None
         return None
 
     def pick(selector: str | None) -> str | None:
-        return node_value(tree.css_first(selector)) if selector else None
+        """The first part of a selector list that matches, in the rule's order (CSS itself
+        would take whichever comes first in the document)."""
+        for part in (selector or "").split(","):
+            value = node_value(tree.css_first(part.strip())) if part.strip() else None
+            if value:
+                return value
+        return None
 
     # Read the fields before stripping: credit blocks often sit inside the body node.
     article = Article(
