@@ -42,6 +42,8 @@ def text_blocks(node: LexborNode) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
+        if not buffer:
+            return
         text = clean_text("".join(buffer))
         if text:
             blocks.append(text)
