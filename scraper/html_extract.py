@@ -133,6 +133,8 @@ def drop_trailer_sections(tree: LexborHTMLParser) -> None:
             continue
         if section.tag in ("body", "html") or section.css_first("h1") is not None:
             continue
+        if not clean_text(section.text()).startswith(text):  # a label mid-column heads nothing
+            continue
         section.decompose()
 
 

@@ -41,6 +41,7 @@ _DATELINE = re.compile(
 _SIGNATURE = re.compile(
     r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4})(?:[／/][^）)]{1,10})?[）)]$"
 )
+_ORGANISATION = re.compile(r"(社|网|報|报|台|部|局|厅|委|会|院|组|办|处|中心|公司)$")  # （新华社）
 _NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "新华社", "原标题", "未完待续"))
 # Text that sits beside the source on an info line and is not part of it.
 _INFO_NOISE = re.compile(
@@ -208,7 +209,7 @@ def dateline_author(paragraph: str | None) -> str | None:
 
 def signature_author(paragraph: str | None) -> str | None:
     match = _SIGNATURE.search(paragraph or "")
-    if not match or match.group("name") in _NOT_NAMES:
+    if not match or match.group("name") in _NOT_NAMES or _ORGANISATION.search(match.group("name")):
         return None
     return match.group("name")
 
