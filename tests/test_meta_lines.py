@@ -1,0 +1,63 @@
+"""Credits read from the lines around an article (any portal)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.meta_lines import (
+    dateline_author,
+    guess_source,
+    read_info,
+    read_trailer,
+    reporter_line,
+    signature_author,
+)
+
+
+@pytest.mark.parametrize(
+    "line, names",
+    [
+        ("本报记者 王乐文 方 敏", "王乐文、方敏"),
+        ("半月谈记者 史卫燕", "史卫燕"),
+        ("新华社记者邹多为、唐诗凝、丁乐", "邹多为、唐诗凝、丁乐"),
+        ("记者林悅／南市報導", "林悅"),
+        ("作者 王之言 高孜然", "王之言、高孜然"),
+        ("记者从上海昆剧团获悉，沈斌同志因病逝世。", None),
+    ],
+)
+def test_reporter_lines(line, names):
+    assert reporter_line(line) == names
+
+
+def test_datelines_and_signatures():
+    assert dateline_author("新华社乌鲁木齐5月9日电（记者邹伟）中共中央政治局常委…") == "邹伟"
+    assert signature_author("实现“多赢”“共赢”。（钟才文）") == "钟才文"
+    assert signature_author("双方签署了合作协议。（新华社）") is None
+    assert signature_author("图为活动现场。（图）") is None
+
+
+def test_info_line_with_labels_in_any_order():
+    credits = read_info(["2024-05-13 12:03:10  作者：曹磊  来源:东方网  选稿：曾炟"])
+    assert (credits.source, credits.author, credits.editor) == ("东方网", "曹磊", "曾炟")
+    assert credits.published_at == "2024-05-13T12:03:10+08:00"
+
+
+def test_a_source_that_names_no_source_is_ignored():
+    assert read_info(["2005-04-05 06:40更新 来源：转载文章"]).source is None
+
+
+def test_job_title_before_the_name_is_dropped():
+    assert read_info(["文丨政能亮特约评论员 韩涵"]).author == "韩涵"
+
+
+def test_trailer_takes_labelled_dates_only():
+    assert read_trailer(["2019-09-07 17:51:44 网友评论"]).published_at is None
+    assert read_trailer(["发布日期：2019-03-06  责任编辑：龙慧"]).published_at == "2019-03-06"
+
+
+def test_unlabelled_outlets():
+    assert (
+        guess_source(["2024年05月10日 00:26  每日经济新闻"], title_follows=True) == "每日经济新闻"
+    )
+    assert guess_source(["法新社", "2024年5月20日週一 下午2:05"], title_follows=True) == "法新社"
+    assert guess_source(["出版時間：2024/07/22 14:35"], title_follows=True) is None
