@@ -179,7 +179,7 @@ class _Run:
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
         pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
         try:
-            with Workers(self.options.workers, total) as workers:
+            with Workers(self.options.workers, total, self.archive.user_words()) as workers:
                 async with Fetcher(self.options.fetch) as fetcher:
                     tasks = [asyncio.create_task(self._feed(pending, pipelines))]
                     tasks += [

@@ -16,7 +16,7 @@ from rich.text import Text
 from scraper import __version__
 from scraper.export import FORMATS, ExportError, read_jsonl, write_export
 from scraper.inputs import read_list
-from scraper.search import QueryError, filter_sql
+from scraper.search import SORTS, QueryError, count, filter_sql
 from scraper.store import Archive, ArchiveError, default_db_path
 
 out = Console(highlight=False, soft_wrap=True)
@@ -224,8 +224,8 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
         table = Table(title=None, show_edge=False)
         table.add_column(title)
         table.add_column("articles", justify="right")
-        for name, count in rows:
-            table.add_row(name, str(count))
+        for name, articles in rows:
+            table.add_row(name, str(articles))
         out.print(table)
 
 
@@ -233,20 +233,30 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--count", "count_only", is_flag=True, help="Print only how many articles match.")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
-def search_cmd(query, since, until, site, source, limit, as_json, db_path) -> None:
-    """Search the archive. Words are ANDed; "…" is a phrase; OR; -word excludes.
+def search_cmd(query, since, until, site, source, limit, sort, count_only, as_json, db_path):
+    """Search the archive. Words are ANDed; OR between two terms; -word excludes; "…" is an
+    exact phrase (every article containing it); site:, source:, since:, until: filter.
 
     \b
     Examples:
       scraper search 工业互联网
       scraper search '"人工智能" OR 大模型 -广告' --since 2025-01 --source 人民
+      scraper search 新质生产力 site:gmw.cn since:2024 --sort date
     """
     text = " ".join(query)
+    filters = {"since": since, "until": until, "site": site, "source": source}
     with open_archive(db_path, create=False) as archive:
-        hits = archive.search(text, since=since, until=until, site=site, source=source,
-                              limit=limit)  # fmt: skip
+        stale = archive.stale_index()
+        if stale:
+            err.print(Text(f"warning: {stale}", style="yellow"))
+        if count_only:
+            click.echo(count(archive, text, **filters))
+            return
+        hits = archive.search(text, limit=limit, sort=sort, **filters)
     if as_json:
         for hit in hits:
             click.echo(json.dumps(hit.__dict__, ensure_ascii=False))
@@ -331,6 +341,26 @@ def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
     with open_archive(db_path, create=False) as archive:
         counts = reextract(archive, ids or None)
     err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
+
+
+@cli.command("reindex")
+@click.option("--userdict", type=click.Path(dir_okay=False, exists=True),
+              help="jieba-style word list (one word per line) added to the archive's dictionary.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes [default: cores].")
+@db_option
+def reindex_cmd(userdict: str | None, workers: int | None, db_path: str | None) -> None:
+    """Recompute the search index (after a dictionary or segmenter change).
+
+    \b
+    Examples:
+      scraper reindex
+      scraper reindex --userdict my_terms.txt
+    """
+    from scraper.maintenance import reindex
+
+    with open_archive(db_path, create=False) as archive:
+        total = reindex(archive, userdict, workers)
+    err.print(f"reindexed {total} articles")
 
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError)

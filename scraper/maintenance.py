@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from scraper.article import Article
 from scraper.decode import decode_page
 from scraper.extract import EXTRACTOR_VERSION, extract_page, merge_pages
-from scraper.store import Archive, now_iso
+from scraper.segment import add_words, index_columns, index_signature
+from scraper.store import Archive, ArchiveError, now_iso
 
 
 def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
@@ -48,3 +52,66 @@ def import_records(archive: Archive, records: Iterable[dict]) -> Counter:
         extra.setdefault("archived_at", now_iso())
         counts[archive.save(Article.from_dict(record), **extra).status] += 1
     return counts
+
+
+REINDEX_BATCH = 500
+
+
+def reindex(
+    archive: Archive, userdict: str | Path | None = None, workers: int | None = None
+) -> int:
+    """Recompute every article's index columns with the current segmenter and dictionary
+    (after `userdict`'s words are added to the archive); both cores for large archives."""
+    if userdict is not None:
+        words = read_userdict(userdict)
+        with archive.db.conn:
+            archive.db.conn.executemany(
+                "INSERT OR IGNORE INTO user_words (word) VALUES (?)", [(w,) for w in words]
+            )
+        add_words(words)
+    total = archive.count()
+    count = workers or (os.cpu_count() or 1)
+    pool = (
+        ProcessPoolExecutor(count, initializer=add_words, initargs=(archive.user_words(),))
+        if (count > 1 and total > 4 * REINDEX_BATCH)
+        else None
+    )
+    try:
+        batches = _article_batches(archive)
+        columns = pool.map(_batch_columns, batches) if pool else map(_batch_columns, batches)
+        for done in columns:
+            with archive.db.conn:
+                archive.db.conn.executemany(
+                    "UPDATE articles SET title_tokens = ?, body_tokens = ?, extra_tokens = ?"
+                    " WHERE id = ?",
+                    done,
+                )
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    with archive.db.conn:
+        archive.set_meta("index_signature", index_signature())
+    return total
+
+
+def read_userdict(path: str | Path) -> list[str]:
+    """jieba's user dictionary format: one word per line, optionally followed by freq and tag."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeError) as error:
+        raise ArchiveError(f"cannot read the dictionary {path}: {error}") from None
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _article_batches(archive: Archive) -> Iterator[list[tuple[int, str | None, str | None]]]:
+    after = 0
+    while rows := archive.db.execute(
+        "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+        [after, REINDEX_BATCH],
+    ).fetchall():
+        after = rows[-1][0]
+        yield rows
+
+
+def _batch_columns(rows: list[tuple[int, str | None, str | None]]) -> list[tuple]:
+    return [(*index_columns({"title": t, "body": b}), i) for i, t, b in rows]

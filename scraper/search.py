@@ -17,7 +17,7 @@ from scraper.segment import ZWSP, normalize, query_tokens
 if TYPE_CHECKING:
     from scraper.store import Archive
 
-TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+TITLE_WEIGHT, BODY_WEIGHT, SUBWORD_WEIGHT = 10.0, 1.0, 0.5
 _OPEN_MARK, _CLOSE_MARK, _ELLIPSIS = "\x02", "\x03", "…"
 _SNIPPET_TOKENS = 32
 _TERM = re.compile(r'(-?)(?:["“”「」](?P<phrase>[^"“”「」]*)["“”「」]?|(?P<word>[^\s"“”「」]+))')
@@ -48,27 +48,69 @@ class Hit:
         return "".join(out) + self.snippet[last:]
 
 
+@dataclass
+class ParsedQuery:
+    match: str  # the FTS5 MATCH expression
+    phrases: list[str] = field(default_factory=list)  # quoted phrases, verified as substrings
+    filters: dict[str, str] = field(default_factory=dict)  # site: source: since: until:
+
+
+FILTER_KEYS = ("site", "source", "since", "until")
+
+
 def build_match(query: str) -> str:
     """Translate the query language into an FTS5 MATCH expression, or raise QueryError."""
+    return parse_query(query).match
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Words are ANDed, OR joins two terms, -term excludes, "…" is an exact phrase, and
+    site:/source:/since:/until: filter. Raises QueryError when nothing is left to search."""
     groups: list[list[str]] = [[]]  # OR-groups, ANDed together
     excluded: list[str] = []
+    parsed = ParsedQuery("")
     or_next = False
     for match in _TERM.finditer(query):
         negate, phrase, word = match.group(1), match.group("phrase"), match.group("word")
         if word == "OR":
             or_next = bool(groups[-1])
             continue
-        literal = _literal(phrase if phrase is not None else word)
+        if word and _take_filter(word, parsed.filters):
+            continue
+        literal = _literal(
+            phrase if phrase is not None else word, exact=phrase is not None and not negate
+        )
         if literal is None:
             continue
+        if phrase is not None and not negate:
+            parsed.phrases.append(_phrase_text(phrase))
         if negate:
-            excluded.append(literal)
+            excluded.append(_literal(phrase if phrase is not None else word))
         elif or_next:
             groups[-1].append(literal)
         else:
             groups.append([literal])
         or_next = False
-    required = [g for g in groups if g]
+    parsed.match = _expression([g for g in groups if g], excluded)
+    return parsed
+
+
+def _phrase_text(phrase: str) -> str:
+    """The phrase as it is looked for: normalised, lower-case, no spaces between Chinese
+    characters ("高质量 发展" is 高质量发展 in an article)."""
+    folded = normalize(phrase.strip()).lower()
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", folded)
+
+
+def _take_filter(word: str, filters: dict[str, str]) -> bool:
+    key, colon, value = word.partition(":")
+    if colon and key.lower() in FILTER_KEYS and value:
+        filters[key.lower()] = value
+        return True
+    return False
+
+
+def _expression(required: list[list[str]], excluded: list[str]) -> str:
     if not required:
         if excluded:
             raise QueryError("a query needs at least one word to look for, not only -exclusions")
@@ -79,12 +121,21 @@ def build_match(query: str) -> str:
     return expression
 
 
-def _literal(text: str) -> str | None:
-    """A term as an FTS5 phrase string of its segmented tokens; None if nothing is searchable."""
+def _literal(text: str, exact: bool = False) -> str | None:
+    """A term as an FTS5 phrase string of its segmented tokens; None if nothing is searchable.
+
+    An exact phrase only asks FTS5 for its words in any order and column (its segmentation in
+    an article may differ); the phrase itself is then checked as a substring."""
     words = query_tokens(text)
     if not words:
         return None
-    return '"' + " ".join(words).replace('"', '""') + '"'
+    if exact and len(words) > 1:
+        return "(" + " AND ".join(_quote(w) for w in words) + ")"
+    return _quote(" ".join(words))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
@@ -131,6 +182,9 @@ def filter_sql(
     return " AND ".join(clauses) or "1", params
 
 
+SORTS = ("relevance", "date")
+
+
 def search(
     archive: Archive,
     query: str,
@@ -141,24 +195,63 @@ def search(
     source: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    sort: str = "relevance",
 ) -> list[Hit]:
-    """Ranked hits (title weighted 10x body) with a highlighted snippet of the original text."""
-    match = build_match(query)
-    where, params = filter_sql(since, until, site, source, alias="a")
+    """Hits with a highlighted snippet of the original text, ranked by bm25 (title 10x body,
+    hidden sub-words 0.5x) or newest first; sorting by date computes no ranking at all."""
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    match, where, params = _query_sql(query, since, until, site, source)
+    score = f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {SUBWORD_WEIGHT})"
+    order = f"{score}, a.published_at DESC" if sort == "relevance" else "a.published_at DESC"
     rows = archive.db.execute(
         f"""
         SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
                snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
                        {_SNIPPET_TOKENS}),
-               bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score
+               {score if sort == "relevance" else "0.0"}
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH ? AND {where}
-        ORDER BY score, a.published_at DESC
+        ORDER BY {order}
         LIMIT ? OFFSET ?
         """,
         [match, *params, limit, offset],
     ).fetchall()
     return [_hit(row) for row in rows]
+
+
+def count(archive: Archive, query: str, **filters: str | None) -> int:
+    """How many articles match (the same filters as search)."""
+    match, where, params = _query_sql(query, **filters)
+    sql = (
+        "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND {where}"
+    )
+    return archive.db.execute(sql, [match, *params]).fetchone()[0]
+
+
+def _query_sql(
+    query: str,
+    since: str | None = None,
+    until: str | None = None,
+    site: str | None = None,
+    source: str | None = None,
+) -> tuple[str, str, list[object]]:
+    """MATCH string, WHERE clause and parameters: options win over filters written in the query;
+    each exact phrase must occur in the (normalised) title or body."""
+    parsed = parse_query(query)
+    inline = parsed.filters
+    where, params = filter_sql(
+        since or inline.get("since"), until or inline.get("until"),
+        site or inline.get("site"), source or inline.get("source"), alias="a",
+    )  # fmt: skip
+    for phrase in parsed.phrases:
+        where += (
+            " AND (instr(lower(replace(a.title_tokens, char(8203), '')), ?) > 0"
+            " OR instr(lower(replace(a.body_tokens, char(8203), '')), ?) > 0)"
+        )
+        params += [phrase, phrase]
+    return parsed.match, where, params
 
 
 def _hit(row: tuple) -> Hit:

@@ -20,10 +20,11 @@ import sqlite_utils
 import zstandard
 
 from scraper.article import RECORD_FIELDS, Article
-from scraper.segment import index_columns
+from scraper.segment import add_words, index_columns, index_signature
 
 DEFAULT_DB = "archive.db"
 SCHEMA_VERSION = "1"
+TOKEN_COLUMNS = ("title_tokens", "body_tokens", "extra_tokens")
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
 
 
@@ -114,15 +115,46 @@ class Archive:
 
     def _create_schema(self) -> None:
         """Create what is missing; columns added since an archive was made are added to it."""
+        fresh = "articles" not in self.db.table_names()
         with self.db.conn:
             self.db.executescript(_SCHEMA_SQL)
             present = set(self.db["articles"].columns_dict)
             for name in RECORD_FIELDS:
                 if name not in present:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
-            self.db["meta"].insert_all(
-                [{"key": "schema_version", "value": SCHEMA_VERSION}], replace=True
-            )
+            if "extra_tokens" not in {c.name for c in self.db["articles_fts"].columns}:
+                self._rebuild_fts_with_subwords()
+            self.set_meta("schema_version", SCHEMA_VERSION)
+            if fresh:
+                self.set_meta("index_signature", index_signature())
+        add_words(self.user_words())
+
+    def _rebuild_fts_with_subwords(self) -> None:
+        """Archives from before the sub-word column: new FTS table, marked for `reindex`."""
+        self.db.execute("ALTER TABLE articles ADD COLUMN extra_tokens TEXT NOT NULL DEFAULT ''")
+        for trigger in ("articles_ai", "articles_ad", "articles_au"):
+            self.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        self.db.execute("DROP TABLE articles_fts")
+        self.db.executescript(_SCHEMA_SQL)
+        self.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+        self.set_meta("index_signature", "before sub-words")
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value)
+
+    def meta(self, key: str) -> str | None:
+        found = self._sql("SELECT value FROM meta WHERE key = ?", key).fetchone()
+        return found[0] if found else None
+
+    def user_words(self) -> list[str]:
+        return [word for (word,) in self._sql("SELECT word FROM user_words ORDER BY word")]
+
+    def stale_index(self) -> str | None:
+        """Why the search index no longer matches the segmenter, or None when it does."""
+        built, now = self.meta("index_signature"), index_signature()
+        if built == now or not self.count():
+            return None
+        return f"the search index was built with {built}, not {now}: run `scraper reindex`"
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -130,12 +162,12 @@ class Archive:
         self,
         article: Article,
         raw_pages: Iterable[RawPage] = (),
-        tokens: tuple[str, str] | None = None,
+        tokens: tuple[str, str, str] | None = None,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
-        `tokens` are the title's and body's index columns when a worker already computed them.
+        `tokens` are the title, body and sub-word index columns if a worker already made them.
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -148,7 +180,7 @@ class Archive:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
     def _write(
-        self, record: dict, raw_pages: list[RawPage], tokens: tuple[str, str] | None
+        self, record: dict, raw_pages: list[RawPage], tokens: tuple[str, str, str] | None
     ) -> SaveResult:
         existing = self._row("SELECT id, content_hash FROM articles WHERE url = ?", record["url"])
         if existing and existing["content_hash"] == record["content_hash"]:
@@ -157,7 +189,7 @@ class Archive:
         record.setdefault("archived_at", stamp)
         record.setdefault("updated_at", stamp)
         row = {name: record.get(name) for name in RECORD_FIELDS}
-        row["title_tokens"], row["body_tokens"] = tokens or index_columns(row)
+        row.update(zip(TOKEN_COLUMNS, tokens or index_columns(row), strict=True))
         with self.db.conn:  # one transaction: the article and its raw pages land together
             if existing:
                 row.pop("archived_at")
@@ -318,8 +350,10 @@ CREATE TABLE IF NOT EXISTS articles (
     archived_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     title_tokens TEXT NOT NULL DEFAULT '',
-    body_tokens TEXT NOT NULL DEFAULT ''
+    body_tokens TEXT NOT NULL DEFAULT '',
+    extra_tokens TEXT NOT NULL DEFAULT ''  -- hidden search-mode sub-words (联网 in 互联网)
 );
+CREATE TABLE IF NOT EXISTS user_words (word TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
@@ -345,24 +379,24 @@ CREATE TABLE IF NOT EXISTS failures (
     first_failed_at TEXT NOT NULL,
     last_tried_at TEXT NOT NULL
 );
--- External-content FTS5 over the token columns, ranked bm25(articles_fts, 10.0, 1.0).
+-- External-content FTS5 over the token columns, ranked bm25(articles_fts, 10.0, 1.0, 0.5).
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
-    title_tokens, body_tokens,
+    title_tokens, body_tokens, extra_tokens,
     content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title_tokens, body_tokens)
-    VALUES (new.id, new.title_tokens, new.body_tokens);
+    INSERT INTO articles_fts (rowid, title_tokens, body_tokens, extra_tokens)
+    VALUES (new.id, new.title_tokens, new.body_tokens, new.extra_tokens);
 END;
 CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens)
-    VALUES ('delete', old.id, old.title_tokens, old.body_tokens);
+    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens, extra_tokens)
+    VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.extra_tokens);
 END;
-CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title_tokens, body_tokens ON articles
-BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens)
-    VALUES ('delete', old.id, old.title_tokens, old.body_tokens);
-    INSERT INTO articles_fts (rowid, title_tokens, body_tokens)
-    VALUES (new.id, new.title_tokens, new.body_tokens);
+CREATE TRIGGER IF NOT EXISTS articles_au
+AFTER UPDATE OF title_tokens, body_tokens, extra_tokens ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens, extra_tokens)
+    VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.extra_tokens);
+    INSERT INTO articles_fts (rowid, title_tokens, body_tokens, extra_tokens)
+    VALUES (new.id, new.title_tokens, new.body_tokens, new.extra_tokens);
 END;
 """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from scraper.article import Article
 from scraper.decode import decode_page
 from scraper.extract import extract_page
-from scraper.segment import index_columns, tokens
+from scraper.segment import add_words, index_columns, tokens
 from scraper.store import pack
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
@@ -29,7 +29,7 @@ class PageResult:
     next_url: str | None
     encoding: str
     lossy: bool
-    tokens: tuple[str, str] | None  # index columns, computed here for single-page articles
+    tokens: tuple[str, str, str] | None  # index columns, computed here for one-page articles
     packed: tuple[bytes, str]  # the raw page compressed, and its checksum
 
 
@@ -43,26 +43,29 @@ def process_page(
     return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns, pack(content))
 
 
-def article_columns(article: Article) -> tuple[str, str]:
+def article_columns(article: Article) -> tuple[str, str, str]:
     return index_columns(article.to_dict())
 
 
-def _init_worker() -> None:
+def _init_worker(user_words: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    add_words(user_words)  # the archive's user dictionary, so workers cut like the index
     tokens("预热")  # load jieba's dictionary before the first real page
 
 
 class Workers:
     """`await workers.process(...)` runs in the pool when there is one, else in-process."""
 
-    def __init__(self, workers: int | None, total: int) -> None:
+    def __init__(self, workers: int | None, total: int, user_words: list[str] = ()) -> None:
         count = workers if workers is not None else (os.cpu_count() or 1)
         use_pool = count > 1 and (workers is not None or total > SMALL_RUN)
         self.pool: Executor | None = None
         if use_pool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["scraper.workers"])
-            self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker)
+            self.pool = ProcessPoolExecutor(
+                count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
+            )
 
     def __enter__(self) -> Workers:
         return self
@@ -76,7 +79,7 @@ class Workers:
     ) -> PageResult:
         return await self._run(process_page, content, url, charset, fetched_at)
 
-    async def tokens(self, article: Article) -> tuple[str, str]:
+    async def tokens(self, article: Article) -> tuple[str, str, str]:
         return await self._run(article_columns, article)
 
     async def _run(self, func, *args):

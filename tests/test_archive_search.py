@@ -122,8 +122,9 @@ def test_filters(seeded):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("工业互联网", '"工业 互联网"'),
-        ('"高质量 发展"', '"高质量 发展"'),
+        ("工业互联网", '"工业互联网"'),  # a shipped news term: one word
+        ("互联网发展", '"互联网 发展"'),
+        ('"高质量 发展"', '("高质量" AND "发展")'),  # exact: words anywhere, then the substring
         ("工业 OR 农业", '("工业" OR "农业")'),
         ("工业 -报告", '("工业") NOT ("报告")'),
         ('NEAR("a" b) *', '"NEAR" AND "a" AND "b"'),

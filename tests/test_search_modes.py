@@ -1,0 +1,92 @@
+"""Sub-word recall, exact phrases, inline filters, date sort, counts and reindexing."""
+
+from __future__ import annotations
+
+import pytest
+
+import scraper
+from scraper.maintenance import reindex
+from scraper.search import QueryError, count
+
+
+def article(url: str, title: str, body: str, date: str, site: str = "a.example") -> scraper.Article:
+    return scraper.Article(url=url, site=site, title=title, body=body, published_at=date,
+                           source="某日报")  # fmt: skip
+
+
+@pytest.fixture
+def archive(db):
+    with scraper.Archive(db) as opened:
+        opened.save(
+            article(
+                "https://a.example/1",
+                "工业互联网新进展",
+                "中华人民共和国的工业互联网平台加速落地。",
+                "2024-05-01T08:00:00+08:00",
+            )
+        )
+        opened.save(
+            article(
+                "https://b.example/2",
+                "人工智能与发展",
+                "人工智能在多个行业落地，发展很快。",
+                "2025-01-02T08:00:00+08:00",
+                site="b.example",
+            )
+        )
+        opened.save(article("https://a.example/3", "发展报告",
+                            "报告称，多个行业的发展离不开人工。智能制造也在推进。",
+                            "2023-03-03T08:00:00+08:00"))  # fmt: skip
+        yield opened
+
+
+@pytest.mark.parametrize("query, url", [("联网", "https://a.example/1"), ("人民", "https://a.example/1"),
+                                        ("智能", "https://b.example/2")])  # fmt: skip
+def test_two_character_queries_hit_inside_compounds(archive, query, url):
+    assert url in [h.url for h in archive.search(query)]
+
+
+def test_exact_phrase_is_a_substring_not_just_its_words(archive):
+    assert {h.url for h in archive.search("人工 智能")} >= {"https://b.example/2"}
+    exact = [h.url for h in archive.search('"人工智能"')]
+    assert exact == ["https://b.example/2"]  # /3 has 人工 and 智能, but not together
+
+
+def test_inline_filters_and_flags(archive):
+    assert count(archive, "发展 site:b.example") == 1
+    assert count(archive, "发展 since:2024") == 1
+    assert count(archive, "发展 until:2023") == 1
+    assert count(archive, "发展", site="a.example") == 1
+    with pytest.raises(QueryError):
+        count(archive, "发展 since:yesterday")
+
+
+def test_sort_by_date_is_newest_first(archive):
+    hits = archive.search("发展", sort="date")
+    assert [h.published_at[:4] for h in hits] == ["2025", "2023"]
+    with pytest.raises(QueryError):
+        archive.search("发展", sort="random")
+
+
+def test_reindex_with_a_user_dictionary(archive, tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("平台加速落地 3 n\n", encoding="utf-8")
+    assert archive.stale_index() is None
+    assert reindex(archive, words) == 3
+    assert archive.user_words() == ["平台加速落地"]
+    assert count(archive, "平台加速落地") == 1
+    assert archive.stale_index() is None
+
+
+def test_stale_index_is_reported(archive):
+    archive.set_meta("index_signature", "jieba 0.1; dictionary 0")
+    assert "scraper reindex" in archive.stale_index()
+    reindex(archive)
+    assert archive.stale_index() is None
+
+
+def test_cli_count_and_sort(archive, run_cli):
+    path = archive.path
+    assert run_cli("search", "发展", "--count", "--db", path).out.strip() == "2"
+    out = run_cli("search", "发展", "--sort", "date", "--db", path).out
+    assert out.index("人工智能与发展") < out.index("发展报告")
