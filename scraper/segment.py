@@ -50,7 +50,7 @@ def add_words(words: Iterable[str]) -> None:
 def segmenter_version() -> str:
     from importlib.metadata import version
 
-    return f"{SEGMENTER} (rjieba {version('rjieba')})"
+    return f"{SEGMENTER} (rjieba {version('rjieba')}) + OpenCC t2s"
 
 
 def dictionary_hash() -> str:
@@ -65,8 +65,21 @@ def index_signature() -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC per character where it keeps one character (ＡＢ１，-> AB1,), so offsets stay put."""
-    return text.translate(_fold_table())
+    """NFKC per character (ＡＢ１，-> AB1,) and Traditional to Simplified (OpenCC t2s: 義大利
+    -> 义大利), each only where it keeps the length, so offsets in the text stay put."""
+    folded = text.translate(_fold_table())
+    simplified = _t2s().convert(folded)
+    if len(simplified) == len(folded):
+        return simplified
+    # A phrase-level conversion changed the length: convert character by character instead.
+    return "".join(s if len(s := _t2s().convert(c)) == 1 else c for c in folded)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)

@@ -90,3 +90,14 @@ def test_cli_count_and_sort(archive, run_cli):
     assert run_cli("search", "发展", "--count", "--db", path).out.strip() == "2"
     out = run_cli("search", "发展", "--sort", "date", "--db", path).out
     assert out.index("人工智能与发展") < out.index("发展报告")
+
+
+def test_traditional_and_simplified_find_each_other(archive):
+    archive.save(article("https://tw.example/4", "颱風外圍環流影響 北部山區防豪雨",
+                         "氣象單位預估今明兩天北部山區有局部大雨。", "2024-07-22T14:35:00+08:00"))  # fmt: skip
+    assert [h.url for h in archive.search("台风")] == ["https://tw.example/4"]
+    assert [h.url for h in archive.search("颱風")] == ["https://tw.example/4"]
+    assert "https://b.example/2" in [h.url for h in archive.search("人工智慧 OR 人工智能")]
+    (hit,) = archive.search("气象")
+    assert "氣象" in hit.snippet  # the snippet shows the article's own script
+    assert [h.url for h in archive.search('"北部山区"')] == ["https://tw.example/4"]
