@@ -265,8 +265,10 @@ class _Run:
         article.url = item if looks_like_url(item) else raws[0].url
         if not (article.title or article.body):
             return await self._failed(item, "extract", "no article found on the page")
-        tokens = results[0].tokens if len(results) == 1 else await workers.tokens(article)
-        saved = await self._db(self.archive.save, article, raws, tokens,
+        single = len(results) == 1
+        tokens = results[0].tokens if single else await workers.tokens(article)
+        fingerprint = results[0].fingerprint if single else None
+        saved = await self._db(self.archive.save, article, raws, tokens, fingerprint,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None

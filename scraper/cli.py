@@ -235,9 +235,11 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--count", "count_only", is_flag=True, help="Print only how many articles match.")
+@click.option("--collapse", is_flag=True, help="One hit per story reposted on several portals.")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
-def search_cmd(query, since, until, site, source, limit, sort, count_only, as_json, db_path):
+def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
+               db_path):  # fmt: skip
     """Search the archive. Words are ANDed; OR between two terms; -word excludes; "…" is an
     exact phrase (every article containing it); site:, source:, since:, until: filter.
 
@@ -256,7 +258,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, as_js
         if count_only:
             click.echo(count(archive, text, **filters))
             return
-        hits = archive.search(text, limit=limit, sort=sort, **filters)
+        hits = archive.search(text, limit=limit, sort=sort, collapse=collapse, **filters)
     if as_json:
         for hit in hits:
             click.echo(json.dumps(hit.__dict__, ensure_ascii=False))
@@ -341,6 +343,36 @@ def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
     with open_archive(db_path, create=False) as archive:
         counts = reextract(archive, ids or None)
     err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
+
+
+@cli.command("dupes")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print clusters as JSON lines.")
+@db_option
+def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
+    """List reposts: clusters of near-duplicate articles, each copy with its 来源.
+
+    \b
+    Example:
+      scraper dupes --limit 5
+    """
+    from scraper.dupes import clusters
+
+    with open_archive(db_path, create=False) as archive:
+        found = clusters(archive.db.conn, limit)
+    for copies in found:
+        if as_json:
+            click.echo(json.dumps([c.__dict__ for c in copies], ensure_ascii=False))
+            continue
+        out.print(Text(f"{len(copies)} copies: {copies[0].title or '(untitled)'}", style="bold"))
+        for c in copies:
+            out.print(
+                Text(
+                    f"  {c.id}. {c.published_at or '-'} · {c.source or '-'} · {c.site or '-'} · {c.url}"
+                )
+            )
+    if not found and not as_json:
+        err.print("no near-duplicate articles in the archive")
 
 
 @cli.command("reindex")

@@ -38,6 +38,7 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in `snippet`
     score: float = 0.0
+    cluster: int | None = None  # near-duplicates (reposts) share it
 
     def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
         """The snippet with each highlighted span wrapped in the given marks."""
@@ -196,9 +197,11 @@ def search(
     limit: int = 20,
     offset: int = 0,
     sort: str = "relevance",
+    collapse: bool = False,
 ) -> list[Hit]:
     """Hits with a highlighted snippet of the original text, ranked by bm25 (title 10x body,
-    hidden sub-words 0.5x) or newest first; sorting by date computes no ranking at all."""
+    hidden sub-words 0.5x) or newest first; sorting by date computes no ranking at all.
+    `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     match, where, params = _query_sql(query, since, until, site, source)
@@ -209,15 +212,30 @@ def search(
         SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
                snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
                        {_SNIPPET_TOKENS}),
-               {score if sort == "relevance" else "0.0"}
+               {score if sort == "relevance" else "0.0"}, a.cluster
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH ? AND {where}
         ORDER BY {order}
         LIMIT ? OFFSET ?
         """,
-        [match, *params, limit, offset],
+        [match, *params, limit * COLLAPSE_OVERFETCH if collapse else limit, offset],
     ).fetchall()
-    return [_hit(row) for row in rows]
+    hits = [_hit(row) for row in rows]
+    return _one_per_cluster(hits)[:limit] if collapse else hits
+
+
+COLLAPSE_OVERFETCH = 5  # rows read per hit wanted when reposts are collapsed
+
+
+def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
+    seen: set[int] = set()
+    kept = []
+    for hit in hits:
+        key = hit.cluster if hit.cluster is not None else -hit.id
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
 
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:
@@ -255,9 +273,10 @@ def _query_sql(
 
 
 def _hit(row: tuple) -> Hit:
-    article_id, url, title, source, site, published_at, body, raw_snippet, score = row
+    article_id, url, title, source, site, published_at, body, raw_snippet, score, cluster = row
     snippet, highlights = map_snippet(raw_snippet or "", body or "")
-    return Hit(article_id, url, title, source, site, published_at, snippet, highlights, score)
+    return Hit(article_id, url, title, source, site, published_at, snippet, highlights, score,
+               cluster)  # fmt: skip
 
 
 def map_snippet(raw: str, original: str) -> tuple[str, list[tuple[int, int]]]:

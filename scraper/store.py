@@ -20,6 +20,7 @@ import sqlite_utils
 import zstandard
 
 from scraper.article import RECORD_FIELDS, Article
+from scraper.dupes import assign_cluster, simhash
 from scraper.segment import add_words, index_columns, index_signature
 
 DEFAULT_DB = "archive.db"
@@ -122,6 +123,9 @@ class Archive:
             for name in RECORD_FIELDS:
                 if name not in present:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
+            for name in ("simhash", "cluster"):
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} INTEGER")
             if "extra_tokens" not in {c.name for c in self.db["articles_fts"].columns}:
                 self._rebuild_fts_with_subwords()
             self.set_meta("schema_version", SCHEMA_VERSION)
@@ -163,11 +167,13 @@ class Archive:
         article: Article,
         raw_pages: Iterable[RawPage] = (),
         tokens: tuple[str, str, str] | None = None,
+        fingerprint: int | None = None,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
-        `tokens` are the title, body and sub-word index columns if a worker already made them.
+        `tokens` are the title, body and sub-word index columns, and `fingerprint` the body's
+        simhash, when a worker process already computed them (they cost CPU).
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -175,12 +181,16 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), tokens)
+            return self._write(record, list(raw_pages), tokens, fingerprint)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
     def _write(
-        self, record: dict, raw_pages: list[RawPage], tokens: tuple[str, str, str] | None
+        self,
+        record: dict,
+        raw_pages: list[RawPage],
+        tokens: tuple[str, str, str] | None,
+        fingerprint: int | None,
     ) -> SaveResult:
         existing = self._row("SELECT id, content_hash FROM articles WHERE url = ?", record["url"])
         if existing and existing["content_hash"] == record["content_hash"]:
@@ -206,6 +216,9 @@ class Archive:
                 article_id, status = cursor.lastrowid, "added"
             if raw_pages:
                 self._replace_raw_pages(article_id, raw_pages)
+            if fingerprint is None or tokens is None:
+                fingerprint = simhash(row["body_tokens"])
+            assign_cluster(self.db.conn, article_id, fingerprint)
             self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
 
@@ -351,8 +364,15 @@ CREATE TABLE IF NOT EXISTS articles (
     updated_at TEXT NOT NULL,
     title_tokens TEXT NOT NULL DEFAULT '',
     body_tokens TEXT NOT NULL DEFAULT '',
-    extra_tokens TEXT NOT NULL DEFAULT ''  -- hidden search-mode sub-words (联网 in 互联网)
+    extra_tokens TEXT NOT NULL DEFAULT '',  -- hidden search-mode sub-words (联网 in 互联网)
+    simhash INTEGER,  -- near-duplicate fingerprint (scraper/dupes.py)
+    cluster INTEGER  -- id of the first article of its near-duplicate cluster
 );
+CREATE TABLE IF NOT EXISTS simhash_bands (
+    band INTEGER NOT NULL, value INTEGER NOT NULL, article_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS simhash_bands_lookup ON simhash_bands (band, value);
+CREATE INDEX IF NOT EXISTS simhash_bands_article ON simhash_bands (article_id);
 CREATE TABLE IF NOT EXISTS user_words (word TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from scraper.article import Article
 from scraper.decode import decode_page
+from scraper.dupes import simhash
 from scraper.extract import extract_page
 from scraper.segment import add_words, index_columns, tokens
 from scraper.store import pack
@@ -31,6 +32,7 @@ class PageResult:
     lossy: bool
     tokens: tuple[str, str, str] | None  # index columns, computed here for one-page articles
     packed: tuple[bytes, str]  # the raw page compressed, and its checksum
+    fingerprint: int | None = None  # the body's simhash, with the tokens
 
 
 def process_page(
@@ -40,7 +42,10 @@ def process_page(
     decoded = decode_page(content, charset)
     article, next_url = extract_page(decoded.text, url, fetched_at)
     columns = index_columns(article.to_dict()) if next_url is None else None
-    return PageResult(article, next_url, decoded.encoding, decoded.lossy, columns, pack(content))
+    fingerprint = simhash(columns[1]) if columns else None
+    return PageResult(
+        article, next_url, decoded.encoding, decoded.lossy, columns, pack(content), fingerprint
+    )
 
 
 def article_columns(article: Article) -> tuple[str, str, str]:
