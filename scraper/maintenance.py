@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from scraper.article import Article
 from scraper.decode import decode_page
+from scraper.dupes import simhash
 from scraper.extract import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.segment import add_words, index_columns, index_signature
 from scraper.store import Archive, ArchiveError, now_iso
@@ -37,21 +40,36 @@ def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
     return counts
 
 
-def import_records(archive: Archive, records: Iterable[dict]) -> Counter:
-    """Restore exported records (jsonl) into the archive, keeping their original timestamps."""
+def import_records(
+    archive: Archive, records: Iterable[dict], workers: int | None = None
+) -> Counter:
+    """Restore exported records (jsonl) into the archive, keeping their original timestamps.
+    Segmentation runs on every core; records are read and saved in a stream of batches."""
     counts: Counter = Counter()
-    for record in records:
-        if not record.get("url"):
-            counts["skipped (no url)"] += 1
-            continue
-        extra = {
-            key: record[key]
-            for key in ("extractor_version", "archived_at", "updated_at")
-            if record.get(key)
-        }
-        extra.setdefault("archived_at", now_iso())
-        counts[archive.save(Article.from_dict(record), **extra).status] += 1
+    batches = _batched((r for r in records if _has_url(r, counts)), REINDEX_BATCH)
+    with _segmenting_pool(archive, workers) as pool:
+        for batch, columns in _pipelined(pool, _record_columns, batches):
+            for record, (tokens, fingerprint) in zip(batch, columns, strict=True):
+                extra = {k: record[k] for k in ("extractor_version", "archived_at", "updated_at")
+                         if record.get(k)}  # fmt: skip
+                extra.setdefault("archived_at", now_iso())
+                saved = archive.save(Article.from_dict(record), (), tokens, fingerprint, **extra)
+                counts[saved.status] += 1
     return counts
+
+
+def _has_url(record: dict, counts: Counter) -> bool:
+    if not record.get("url"):
+        counts["skipped (no url)"] += 1
+    return bool(record.get("url"))
+
+
+def _record_columns(batch: list[dict]) -> list[tuple[tuple[str, str, str], int | None]]:
+    found = []
+    for record in batch:
+        columns = index_columns(record)
+        found.append((columns, simhash(columns[1])))
+    return found
 
 
 REINDEX_BATCH = 500
@@ -61,7 +79,7 @@ def reindex(
     archive: Archive, userdict: str | Path | None = None, workers: int | None = None
 ) -> int:
     """Recompute every article's index columns with the current segmenter and dictionary
-    (after `userdict`'s words are added to the archive); both cores for large archives."""
+    (after `userdict`'s words are added to the archive); segmentation runs on every core."""
     if userdict is not None:
         words = read_userdict(userdict)
         with archive.db.conn:
@@ -69,29 +87,65 @@ def reindex(
                 "INSERT OR IGNORE INTO user_words (word) VALUES (?)", [(w,) for w in words]
             )
         add_words(words)
-    total = archive.count()
-    count = workers or (os.cpu_count() or 1)
-    pool = (
-        ProcessPoolExecutor(count, initializer=add_words, initargs=(archive.user_words(),))
-        if (count > 1 and total > 4 * REINDEX_BATCH)
-        else None
-    )
-    try:
-        batches = _article_batches(archive)
-        columns = pool.map(_batch_columns, batches) if pool else map(_batch_columns, batches)
-        for done in columns:
+    with _segmenting_pool(archive, workers, archive.count() > 4 * REINDEX_BATCH) as pool:
+        for _, done in _pipelined(pool, _batch_columns, _article_batches(archive)):
             with archive.db.conn:
                 archive.db.conn.executemany(
                     "UPDATE articles SET title_tokens = ?, body_tokens = ?, extra_tokens = ?"
                     " WHERE id = ?",
                     done,
                 )
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
     with archive.db.conn:
         archive.set_meta("index_signature", index_signature())
-    return total
+    return archive.count()
+
+
+@contextmanager
+def _segmenting_pool(
+    archive: Archive, workers: int | None, large: bool = True
+) -> Iterator[Executor | None]:
+    """A process per core (each loads the archive's user words), or None for small jobs."""
+    count = workers or (os.cpu_count() or 1)
+    if count <= 1 or (not large and workers is None):
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        count,
+        mp_context=multiprocessing.get_context("forkserver"),  # no copy of the open database
+        initializer=add_words,
+        initargs=(archive.user_words(),),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _pipelined(pool: Executor | None, func: Callable, batches: Iterable[list]) -> Iterator:
+    """(batch, func(batch)) in order, with a few batches in flight: bounded memory."""
+    if pool is None:
+        yield from ((batch, func(batch)) for batch in batches)
+        return
+    window: deque = deque()
+    for batch in batches:
+        window.append((batch, pool.submit(func, batch)))
+        if len(window) >= 2 * (os.cpu_count() or 1):
+            batch, future = window.popleft()
+            yield batch, future.result()
+    while window:
+        batch, future = window.popleft()
+        yield batch, future.result()
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def read_userdict(path: str | Path) -> list[str]:
