@@ -18,6 +18,7 @@ BANDS = 4
 BAND_BITS = 64 // BANDS
 MAX_DISTANCE = 3  # bits; reposts with a changed headline or credit line stay within this
 MIN_WORDS = 20  # shorter texts collide by chance
+MAX_CANDIDATES = 64  # a story reposted 10,000 times needs only a few copies to join its cluster
 
 
 FEATURES = 256  # the word pairs with the smallest hashes: a consistent sample of the text
@@ -88,7 +89,8 @@ def _nearest_cluster(
     params = [x for i, part in enumerate(parts) for x in (i, part)]
     rows = conn.execute(
         f"SELECT DISTINCT a.id, a.simhash, a.cluster FROM simhash_bands b "
-        f"JOIN articles a ON a.id = b.article_id WHERE ({where}) AND a.id != ?",
+        f"JOIN articles a ON a.id = b.article_id WHERE ({where}) AND a.id != ? "
+        f"LIMIT {MAX_CANDIDATES}",
         [*params, article_id],
     ).fetchall()
     near = [(distance(value, other), cluster) for _, other, cluster in rows if other is not None]

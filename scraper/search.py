@@ -7,6 +7,7 @@ input can never be read as FTS5 syntax (NEAR(, *, column filters, stray quotes).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -207,21 +208,45 @@ def search(
     match, where, params = _query_sql(query, since, until, site, source)
     score = f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {SUBWORD_WEIGHT})"
     order = f"{score}, a.published_at DESC" if sort == "relevance" else "a.published_at DESC"
-    rows = archive.db.execute(
+    wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
+    # Rank first, then make snippets for the page of hits only: snippet() reads and tokenizes
+    # a whole body, which over thousands of matches would cost far more than the ranking.
+    ranked = archive.db.execute(
         f"""
-        SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
-               snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
-                       {_SNIPPET_TOKENS}),
-               {score if sort == "relevance" else "0.0"}, a.cluster
+        SELECT a.id, {score if sort == "relevance" else "0.0"}
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH ? AND {where}
         ORDER BY {order}
         LIMIT ? OFFSET ?
         """,
-        [match, *params, limit * COLLAPSE_OVERFETCH if collapse else limit, offset],
+        [match, *params, wanted, offset],
     ).fetchall()
-    hits = [_hit(row) for row in rows]
+    hits = _with_snippets(archive, match, ranked)
     return _one_per_cluster(hits)[:limit] if collapse else hits
+
+
+def _with_snippets(archive: Archive, match: str, ranked: list[tuple[int, float]]) -> list[Hit]:
+    if not ranked:
+        return []
+    ids = [article_id for article_id, _ in ranked]
+    rows = archive.db.execute(
+        f"""
+        SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
+               snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
+                       {_SNIPPET_TOKENS}), 0.0, a.cluster
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))
+        """,
+        [match, json.dumps(ids)],
+    ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    hits = []
+    for article_id, score in ranked:
+        if article_id in by_id:
+            hit = _hit(by_id[article_id])
+            hit.score = score
+            hits.append(hit)
+    return hits
 
 
 COLLAPSE_OVERFETCH = 5  # rows read per hit wanted when reposts are collapsed
