@@ -28,7 +28,12 @@ except ModuleNotFoundError:  # Python 3.10
 def _rules() -> dict:
     text = (Path(__file__).parent / "data" / "boilerplate.toml").read_text("utf-8")
     rules = tomllib.loads(text)
-    rules["drop_re"] = re.compile("|".join(f"(?:{p})" for p in rules["drop_lines"]))
+    # Anchored patterns only need a match at the start; searching them at every position of
+    # every paragraph was the costly part.
+    anchored = [p for p in rules["drop_lines"] if p.startswith("^")]
+    floating = [p for p in rules["drop_lines"] if not p.startswith("^")]
+    rules["drop_start"] = re.compile("|".join(f"(?:{p})" for p in anchored))
+    rules["drop_any"] = re.compile("|".join(f"(?:{p})" for p in floating))
     rules["stop_set"] = frozenset(rules["stop_headings"])
     return rules
 
@@ -47,7 +52,8 @@ def is_stop_line(line: str) -> bool:
 
 def is_drop_line(line: str) -> bool:
     """True for boilerplate that can sit anywhere: share prompts, breadcrumbs, copyright."""
-    return bool(_rules()["drop_re"].search(line.strip()))
+    rules, line = _rules(), line.strip()
+    return bool(rules["drop_start"].match(line) or rules["drop_any"].search(line))
 
 
 @dataclass

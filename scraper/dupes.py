@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scraper.segment import ZWSP, searchable
 
@@ -21,35 +22,45 @@ MIN_WORDS = 20  # shorter texts collide by chance
 MAX_CANDIDATES = 64  # a story reposted 10,000 times needs only a few copies to join its cluster
 
 
+MAX_WORDS = 500  # the opening of a story identifies a repost; the rest costs time for nothing
 FEATURES = 256  # the word pairs with the smallest hashes: a consistent sample of the text
 
 
 def simhash(body_tokens: str) -> int | None:
     """Simhash of the word pairs of an index column (tokens joined by U+200B), as a signed
     64-bit integer for SQLite; None for texts too short to compare."""
-    words = [w for w in body_tokens.split(ZWSP) if searchable(w)]
+    words = [w for w in body_tokens.split(ZWSP, MAX_WORDS * 2) if searchable(w)][:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
-    hashes = sorted({_hash64(f"{a}\x1f{b}") for a, b in zip(words, words[1:], strict=False)})
+    hashed = [_word_hash(w) for w in words]
+    hashes = sorted({_mix(a, b) for a, b in zip(hashed, hashed[1:], strict=False)})
     sample = hashes[:FEATURES]
-    # Count each bit over all features at once: every hash is spread into 16-bit lanes of one
-    # big integer (bit i -> lane i), so summing the spread values sums the 64 bit columns.
-    lanes = sum(_spread(h) for h in sample)
-    value = sum(1 << i for i in range(64) if 2 * (lanes >> 16 * i & 0xFFFF) > len(sample))
+    # Count each of the 64 bits over all features with big-integer popcounts: byte j of every
+    # feature, side by side in one integer, masked to bit i of each byte, counted at once.
+    packed = b"".join(h.to_bytes(8, "little") for h in sample)
+    ones = int.from_bytes(b"\x01" * len(sample), "little")
+    value = 0
+    for j in range(8):
+        column = int.from_bytes(packed[j::8], "little")
+        for i in range(8):
+            if 2 * (column >> i & ones).bit_count() > len(sample):
+                value |= 1 << (8 * j + i)
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _hash64(text: str) -> int:
-    data = text.encode("utf-8")
-    return zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)  # two seeds: 64 stable bits
+@lru_cache(maxsize=65536)
+def _word_hash(word: str) -> int:
+    """64 stable bits per word (Python's hash() differs between processes)."""
+    data = word.encode("utf-8")
+    return zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)
 
 
-def _spread(value: int) -> int:
-    return sum(_SPREAD_BYTE[value >> 8 * j & 0xFF] << 128 * j for j in range(8))
+def _mix(a: int, b: int) -> int:
+    """A word pair's 64-bit feature from its words' hashes; the rotation makes order matter."""
+    return a ^ ((b << 17 | b >> 47) & _MASK)
 
 
-# byte -> its 8 bits, each in its own 16-bit lane
-_SPREAD_BYTE = [sum(1 << 16 * i for i in range(8) if byte >> i & 1) for byte in range(256)]
+_MASK = (1 << 64) - 1
 
 
 def bands(value: int) -> list[int]:
@@ -85,15 +96,17 @@ def assign_cluster(conn: sqlite3.Connection, article_id: int, value: int | None)
 def _nearest_cluster(
     conn: sqlite3.Connection, article_id: int, value: int, parts: list[int]
 ) -> int | None:
-    where = " OR ".join("(b.band = ? AND b.value = ?)" for _ in parts)
-    params = [x for i, part in enumerate(parts) for x in (i, part)]
+    # One indexed lookup per band, each capped: OR-ing the bands makes SQLite scan instead.
+    lookups = " UNION ".join(
+        f"SELECT * FROM (SELECT article_id FROM simhash_bands WHERE band = {i} AND value = ? "
+        f"AND article_id != ? LIMIT {MAX_CANDIDATES // BANDS})"
+        for i in range(BANDS)
+    )
+    params = [x for part in parts for x in (part, article_id)]
     rows = conn.execute(
-        f"SELECT DISTINCT a.id, a.simhash, a.cluster FROM simhash_bands b "
-        f"JOIN articles a ON a.id = b.article_id WHERE ({where}) AND a.id != ? "
-        f"LIMIT {MAX_CANDIDATES}",
-        [*params, article_id],
+        f"SELECT a.simhash, a.cluster FROM articles a WHERE a.id IN ({lookups})", params
     ).fetchall()
-    near = [(distance(value, other), cluster) for _, other, cluster in rows if other is not None]
+    near = [(distance(value, other), cluster) for other, cluster in rows if other is not None]
     near = [(d, c) for d, c in near if d <= MAX_DISTANCE and c is not None]
     return min(near)[1] if near else None
 
