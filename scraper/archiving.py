@@ -22,7 +22,7 @@ from scraper.extract import EXTRACTOR_VERSION, merge_pages
 from scraper.fetch import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.inputs import expand_inputs, looks_like_url
 from scraper.pagination import MAX_PAGES
-from scraper.store import Archive, RawPage
+from scraper.store import Archive, RawPage, SaveResult
 from scraper.urls import BadURL, canonical_url
 from scraper.workers import PageResult, Workers
 
@@ -163,6 +163,16 @@ class _Run:
         self.options = options
         self.record = record
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
+        self.queued_saves = 0
+
+    def _save(self, *args: object, **kwargs: object) -> SaveResult:
+        """In the database thread: save, and commit once no other save is waiting (a busy run
+        commits a few articles at a time; an idle one each article at once)."""
+        self.queued_saves -= 1
+        saved = self.archive.save(*args, **kwargs)
+        if self.queued_saves == 0:
+            self.archive.commit()
+        return saved
 
     async def _db(self, func: Callable, *args: object, **kwargs: object):
         call = functools.partial(func, *args, **kwargs)
@@ -178,6 +188,7 @@ class _Run:
         # extracted or saved, others are being fetched (the Fetcher caps requests).
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
         pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
+        self.archive.defer_commits(True)
         try:
             with Workers(self.options.workers, total, self.archive.user_words()) as workers:
                 async with Fetcher(self.options.fetch) as fetcher:
@@ -190,6 +201,7 @@ class _Run:
         finally:
             loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
+            self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
         return stop.is_set()
 
     async def _until_done_or_stopped(self, tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
@@ -268,7 +280,8 @@ class _Run:
         single = len(results) == 1
         tokens = results[0].tokens if single else await workers.tokens(article)
         fingerprint = results[0].fingerprint if single else None
-        saved = await self._db(self.archive.save, article, raws, tokens, fingerprint,
+        self.queued_saves += 1
+        saved = await self._db(self._save, article, raws, tokens, fingerprint,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None

@@ -19,7 +19,7 @@ BANDS = 4
 BAND_BITS = 64 // BANDS
 MAX_DISTANCE = 3  # bits; reposts with a changed headline or credit line stay within this
 MIN_WORDS = 20  # shorter texts collide by chance
-MAX_CANDIDATES = 64  # a story reposted 10,000 times needs only a few copies to join its cluster
+MAX_CANDIDATES = 16  # a story reposted 10,000 times needs only a few copies to join its cluster
 
 
 MAX_WORDS = 500  # the opening of a story identifies a repost; the rest costs time for nothing

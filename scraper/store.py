@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -87,6 +88,7 @@ class Archive:
 
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
         self.path = Path(path or default_db_path())
+        self._deferring = False
         if not create and not self.path.exists():
             raise NoArchiveError(
                 f"no archive at {self.path} (archive something first, or pass --db)"
@@ -200,7 +202,7 @@ class Archive:
         record.setdefault("updated_at", stamp)
         row = {name: record.get(name) for name in RECORD_FIELDS}
         row.update(zip(TOKEN_COLUMNS, tokens or index_columns(row), strict=True))
-        with self.db.conn:  # one transaction: the article and its raw pages land together
+        with self.transaction():  # the article and its raw pages land together
             if existing:
                 row.pop("archived_at")
                 article_id, status = existing["id"], "updated"
@@ -221,6 +223,30 @@ class Archive:
             assign_cluster(self.db.conn, article_id, fingerprint)
             self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction, committed at the end; inside `deferred_commits` it joins the open
+        one instead."""
+        if self._deferring:
+            try:
+                yield
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+            return
+        with self.db.conn:
+            yield
+
+    def defer_commits(self, on: bool) -> None:
+        """While on, saves share one open transaction until `commit()`: a busy archive run
+        commits when its queue of saves runs dry rather than once per article."""
+        if not on:
+            self.commit()
+        self._deferring = on
+
+    def commit(self) -> None:
+        self.db.conn.commit()
 
     def _sql(self, sql: str, *params: object) -> sqlite3.Cursor:
         """Plain sqlite3 on the hot path: sqlite-utils re-reads the schema on every insert."""
