@@ -72,9 +72,12 @@ def distance(a: int, b: int) -> int:
     return ((a ^ b) & (1 << 64) - 1).bit_count()
 
 
-def assign_cluster(conn: sqlite3.Connection, article_id: int, value: int | None) -> int | None:
+def assign_cluster(
+    conn: sqlite3.Connection, article_id: int, value: int | None, new: bool = False
+) -> int | None:
     """Record the article's bands and join the cluster of its nearest earlier near-duplicate."""
-    conn.execute("DELETE FROM simhash_bands WHERE article_id = ?", [article_id])
+    if not new:
+        conn.execute("DELETE FROM simhash_bands WHERE article_id = ?", [article_id])
     if value is None:
         conn.execute(
             "UPDATE articles SET simhash = NULL, cluster = NULL WHERE id = ?", [article_id]

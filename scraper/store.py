@@ -217,11 +217,12 @@ class Archive:
                 )
                 article_id, status = cursor.lastrowid, "added"
             if raw_pages:
-                self._replace_raw_pages(article_id, raw_pages)
+                self._replace_raw_pages(article_id, raw_pages, new=not existing)
             if fingerprint is None or tokens is None:
                 fingerprint = simhash(row["body_tokens"])
-            assign_cluster(self.db.conn, article_id, fingerprint)
-            self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
+            assign_cluster(self.db.conn, article_id, fingerprint, new=not existing)
+            if self._sql("SELECT 1 FROM failures WHERE url = ?", record["url"]).fetchone():
+                self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
 
     @contextmanager
@@ -252,8 +253,9 @@ class Archive:
         """Plain sqlite3 on the hot path: sqlite-utils re-reads the schema on every insert."""
         return self.db.conn.execute(sql, params)
 
-    def _replace_raw_pages(self, article_id: int, pages: list[RawPage]) -> None:
-        self._sql("DELETE FROM raw_pages WHERE article_id = ?", article_id)
+    def _replace_raw_pages(self, article_id: int, pages: list[RawPage], new: bool) -> None:
+        if not new:  # a new article has nothing to replace: skip the write
+            self._sql("DELETE FROM raw_pages WHERE article_id = ?", article_id)
         for number, page in enumerate(pages, start=1):
             blob, sha256 = page.packed or pack(page.content)
             self._sql(
