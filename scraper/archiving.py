@@ -2,8 +2,9 @@
 
 Inputs are streamed into a temporary table (de-duplicated there, so a 100k-URL list costs no
 memory), then `concurrency` workers take them in order: fetch politely, extract in a process
-pool, follow the article's next pages, and save. Each article is committed as it completes, so
-an interrupted run keeps everything finished before it and the same command resumes.
+pool, follow the article's next pages, and save. Articles are committed as they complete (those
+finishing together share a commit), so an interrupted run keeps what finished and the same
+command resumes; after kill -9 only the last few uncommitted articles are fetched again.
 """
 
 from __future__ import annotations
