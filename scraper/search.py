@@ -233,7 +233,8 @@ def _with_snippets(archive: Archive, match: str, ranked: list[tuple[int, float]]
         f"""
         SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
                snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
-                       {_SNIPPET_TOKENS}), 0.0, a.cluster
+                       {_SNIPPET_TOKENS}), 0.0, a.cluster,
+               replace(a.body_tokens, char(8203), '')
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))
         """,
@@ -298,17 +299,32 @@ def _query_sql(
 
 
 def _hit(row: tuple) -> Hit:
-    article_id, url, title, source, site, published_at, body, raw_snippet, score, cluster = row
-    snippet, highlights = map_snippet(raw_snippet or "", body or "")
+    (
+        article_id,
+        url,
+        title,
+        source,
+        site,
+        published_at,
+        body,
+        raw_snippet,
+        score,
+        cluster,
+        folded,
+    ) = row
+    snippet, highlights = map_snippet(raw_snippet or "", body or "", folded)
     return Hit(article_id, url, title, source, site, published_at, snippet, highlights, score,
                cluster)  # fmt: skip
 
 
-def map_snippet(raw: str, original: str) -> tuple[str, list[tuple[int, int]]]:
+def map_snippet(
+    raw: str, original: str, folded: str | None = None
+) -> tuple[str, list[tuple[int, int]]]:
     """Put FTS5's snippet (normalised tokens, marks) back onto the original text.
 
     Normalisation keeps one character per character, so the snippet's plain text is found at the
-    same offsets in the normalised body as the matching slice of the original body.
+    same offsets in the normalised body as the matching slice of the original body. `folded` is
+    that normalised body when the caller has it (the index column without its U+200B).
     """
     text = raw.replace(ZWSP, "")
     lead = text.startswith(_ELLIPSIS) and not original.startswith(_ELLIPSIS)
@@ -316,7 +332,7 @@ def map_snippet(raw: str, original: str) -> tuple[str, list[tuple[int, int]]]:
     core = text[len(_ELLIPSIS) if lead else 0 : len(text) - len(_ELLIPSIS) if trail else None]
     plain, spans = _strip_marks(core)
     original = original.replace(ZWSP, "")  # the index was built without them
-    start = normalize(original).find(plain)
+    start = (folded if folded is not None else normalize(original)).find(plain)
     if start < 0:  # cannot happen for an index in sync; show the normalised text rather than fail
         return plain, spans
     shown = original[start : start + len(plain)]
