@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from scraper.segment import ZWSP, normalize, query_tokens
+from scraper.segment import normalize, query_tokens
 
 if TYPE_CHECKING:
     from scraper.store import Archive
 
 TITLE_WEIGHT, BODY_WEIGHT, SUBWORD_WEIGHT = 10.0, 1.0, 0.5
-_OPEN_MARK, _CLOSE_MARK, _ELLIPSIS = "\x02", "\x03", "…"
-_SNIPPET_TOKENS = 32
+_ELLIPSIS = "…"
+SNIPPET_CHARS = 100
 _TERM = re.compile(r'(-?)(?:["“”「」](?P<phrase>[^"“”「」]*)["“”「」]?|(?P<word>[^\s"“”「」]+))')
 
 
@@ -55,6 +55,7 @@ class ParsedQuery:
     match: str  # the FTS5 MATCH expression
     phrases: list[str] = field(default_factory=list)  # quoted phrases, verified as substrings
     filters: dict[str, str] = field(default_factory=dict)  # site: source: since: until:
+    terms: list[str] = field(default_factory=list)  # what snippets highlight (folded, lower-case)
 
 
 FILTER_KEYS = ("site", "source", "since", "until")
@@ -86,6 +87,9 @@ def parse_query(query: str) -> ParsedQuery:
             continue
         if phrase is not None and not negate:
             parsed.phrases.append(_phrase_text(phrase))
+            parsed.terms.append(_phrase_text(phrase))
+        elif not negate:
+            parsed.terms += [t.lower() for t in query_tokens(word)]
         if negate:
             excluded.append(_literal(phrase if phrase is not None else word))
         elif or_next:
@@ -205,7 +209,7 @@ def search(
     `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    match, where, params = _query_sql(query, since, until, site, source)
+    match, where, params, terms = _query_sql(query, since, until, site, source)
     score = f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {SUBWORD_WEIGHT})"
     order = f"{score}, a.published_at DESC" if sort == "relevance" else "a.published_at DESC"
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
@@ -221,32 +225,31 @@ def search(
         """,
         [match, *params, wanted, offset],
     ).fetchall()
-    hits = _with_snippets(archive, match, ranked)
+    hits = _with_snippets(archive, terms, ranked)
     return _one_per_cluster(hits)[:limit] if collapse else hits
 
 
-def _with_snippets(archive: Archive, match: str, ranked: list[tuple[int, float]]) -> list[Hit]:
+def _with_snippets(
+    archive: Archive, terms: list[str], ranked: list[tuple[int, float]]
+) -> list[Hit]:
+    """The page of hits with snippets cut from the original text around the first match."""
     if not ranked:
         return []
     ids = [article_id for article_id, _ in ranked]
     rows = archive.db.execute(
-        f"""
-        SELECT a.id, a.url, a.title, a.source, a.site, a.published_at, a.body,
-               snippet(articles_fts, 1, '{_OPEN_MARK}', '{_CLOSE_MARK}', '{_ELLIPSIS}',
-                       {_SNIPPET_TOKENS}), 0.0, a.cluster,
-               replace(a.body_tokens, char(8203), '')
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))
-        """,
-        [match, json.dumps(ids)],
+        "SELECT id, url, title, source, site, published_at, body, cluster,"
+        " replace(body_tokens, char(8203), '') FROM articles"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
     ).fetchall()
     by_id = {row[0]: row for row in rows}
     hits = []
     for article_id, score in ranked:
         if article_id in by_id:
-            hit = _hit(by_id[article_id])
-            hit.score = score
-            hits.append(hit)
+            _, url, title, source, site, published_at, body, cluster, folded = by_id[article_id]
+            snippet, spans = make_snippet(body or "", folded or "", terms)
+            hits.append(Hit(article_id, url, title, source, site, published_at, snippet, spans,
+                            score, cluster))  # fmt: skip
     return hits
 
 
@@ -266,7 +269,7 @@ def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:
     """How many articles match (the same filters as search)."""
-    match, where, params = _query_sql(query, **filters)
+    match, where, params, _ = _query_sql(query, **filters)
     sql = (
         "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
         f"WHERE articles_fts MATCH ? AND {where}"
@@ -280,8 +283,8 @@ def _query_sql(
     until: str | None = None,
     site: str | None = None,
     source: str | None = None,
-) -> tuple[str, str, list[object]]:
-    """MATCH string, WHERE clause and parameters: options win over filters written in the query;
+) -> tuple[str, str, list[object], list[str]]:
+    """MATCH string, WHERE clause, parameters and the terms to highlight: options win over filters written in the query;
     each exact phrase must occur in the (normalised) title or body."""
     parsed = parse_query(query)
     inline = parsed.filters
@@ -295,65 +298,38 @@ def _query_sql(
             " OR instr(lower(replace(a.body_tokens, char(8203), '')), ?) > 0)"
         )
         params += [phrase, phrase]
-    return parsed.match, where, params
+    return parsed.match, where, params, parsed.terms
 
 
-def _hit(row: tuple) -> Hit:
-    (
-        article_id,
-        url,
-        title,
-        source,
-        site,
-        published_at,
-        body,
-        raw_snippet,
-        score,
-        cluster,
-        folded,
-    ) = row
-    snippet, highlights = map_snippet(raw_snippet or "", body or "", folded)
-    return Hit(article_id, url, title, source, site, published_at, snippet, highlights, score,
-               cluster)  # fmt: skip
-
-
-def map_snippet(
-    raw: str, original: str, folded: str | None = None
+def make_snippet(
+    original: str, folded: str, terms: list[str], width: int = SNIPPET_CHARS
 ) -> tuple[str, list[tuple[int, int]]]:
-    """Put FTS5's snippet (normalised tokens, marks) back onto the original text.
+    """A window of the original text around the first match, with every match in it marked.
 
-    Normalisation keeps one character per character, so the snippet's plain text is found at the
-    same offsets in the normalised body as the matching slice of the original body. `folded` is
-    that normalised body when the caller has it (the index column without its U+200B).
-    """
-    text = raw.replace(ZWSP, "")
-    lead = text.startswith(_ELLIPSIS) and not original.startswith(_ELLIPSIS)
-    trail = text.endswith(_ELLIPSIS) and not original.endswith(_ELLIPSIS)
-    core = text[len(_ELLIPSIS) if lead else 0 : len(text) - len(_ELLIPSIS) if trail else None]
-    plain, spans = _strip_marks(core)
-    original = original.replace(ZWSP, "")  # the index was built without them
-    start = (folded if folded is not None else normalize(original)).find(plain)
-    if start < 0:  # cannot happen for an index in sync; show the normalised text rather than fail
-        return plain, spans
-    shown = original[start : start + len(plain)]
-    prefix = _ELLIPSIS if lead else ""
-    offset = len(prefix)
-    spans = [(s + offset, e + offset) for s, e in spans]
-    return prefix + shown + (_ELLIPSIS if trail else ""), spans
-
-
-def _strip_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    plain: list[str] = []
+    `folded` is the original normalised (NFKC, 繁→简) at the same offsets: terms are found there,
+    in the article's own script in the window shown."""
+    lowered = folded.lower()
     spans: list[tuple[int, int]] = []
-    length = 0
-    start = None
-    for char in marked:
-        if char == _OPEN_MARK:
-            start = length
-        elif char == _CLOSE_MARK and start is not None:
-            spans.append((start, length))
-            start = None
+    for term in filter(None, terms):
+        at = lowered.find(term)
+        while at >= 0:
+            spans.append((at, at + len(term)))
+            at = lowered.find(term, at + len(term))
+    spans = _merged(sorted(spans))
+    begin = max(0, spans[0][0] - width // 4) if spans else 0
+    end = min(len(original), begin + width)
+    lead = _ELLIPSIS if begin > 0 else ""
+    trail = _ELLIPSIS if end < len(original) else ""
+    shift = len(lead) - begin
+    shown = [(s + shift, e + shift) for s, e in spans if s >= begin and e <= end]
+    return lead + original[begin:end] + trail, shown
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
-            plain.append(char)
-            length += 1
-    return "".join(plain), spans
+            merged.append((start, end))
+    return merged

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import scraper
 from scraper.archiving import run_archive
-from scraper.search import QueryError, build_match, map_snippet
+from scraper.search import QueryError, build_match, make_snippet
 from scraper.segment import ZWSP, index_column, normalize
 
 URL = "https://tech.gmw.cn/2025-09/23/content_1.htm"
@@ -64,12 +64,13 @@ def test_snippet_is_original_text_not_normalised(archive):
     assert hit.marked().count("【人工智能】") == 1
 
 
-def test_map_snippet_with_ellipses():
-    original = "甲乙丙丁，工业互联网发展迅速，戊己庚辛。"
-    raw = "…工业\x02互联网\x03发展…"
-    snippet, spans = map_snippet(raw, original)
-    assert snippet == "…工业互联网发展…"
-    assert [snippet[s:e] for s, e in spans] == ["互联网"]
+def test_make_snippet_windows_and_marks_in_the_original_script():
+    original = "甲乙丙丁，工業互聯網發展迅速，戊己庚辛。" * 3
+    folded = normalize(original)
+    snippet, spans = make_snippet(original, folded, ["互联网"], width=12)
+    assert snippet.startswith("…") or snippet.startswith("甲")
+    assert [snippet[s:e] for s, e in spans] == ["互聯網"]
+    assert snippet.replace("…", "") in original
 
 
 def test_title_weighs_more_than_body(archive):
