@@ -209,24 +209,55 @@ def search(
     `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    match, where, params, terms = _query_sql(query, since, until, site, source)
+    parsed, where, params = _query_sql(query, since, until, site, source)
     score = f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {SUBWORD_WEIGHT})"
     order = f"{score}, a.published_at DESC" if sort == "relevance" else "a.published_at DESC"
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
     # Rank first, then make snippets for the page of hits only: snippet() reads and tokenizes
     # a whole body, which over thousands of matches would cost far more than the ranking.
-    ranked = archive.db.execute(
-        f"""
+    sql = f"""
         SELECT a.id, {score if sort == "relevance" else "0.0"}
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH ? AND {where}
         ORDER BY {order}
-        LIMIT ? OFFSET ?
-        """,
-        [match, *params, wanted, offset],
-    ).fetchall()
-    hits = _with_snippets(archive, terms, ranked)
+    """
+    if parsed.phrases:  # check the phrase on the ranked candidates only until the page is full
+        cursor = archive.db.execute(sql, [parsed.match, *params])
+        ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
+    else:
+        sql += " LIMIT ? OFFSET ?"
+        ranked = archive.db.execute(sql, [parsed.match, *params, wanted, offset]).fetchall()
+    hits = _with_snippets(archive, parsed.terms, ranked)
     return _one_per_cluster(hits)[:limit] if collapse else hits
+
+
+PHRASE_CHECK_BATCH = 100
+
+
+def _verified(archive: Archive, cursor, phrases: list[str], wanted: int) -> list[tuple[int, float]]:
+    """Ranked candidates whose title or body contains every phrase, in rank order."""
+    clause, params = _phrase_sql(phrases)
+    kept: list[tuple[int, float]] = []
+    while len(kept) < wanted and (batch := cursor.fetchmany(PHRASE_CHECK_BATCH)):
+        ids = json.dumps([article_id for article_id, _ in batch])
+        good = {
+            row[0]
+            for row in archive.db.execute(
+                f"SELECT id FROM articles a WHERE id IN (SELECT value FROM json_each(?)) {clause}",
+                [ids, *params],
+            )
+        }
+        kept += [row for row in batch if row[0] in good]
+    return kept[:wanted]
+
+
+def _phrase_sql(phrases: list[str]) -> tuple[str, list[str]]:
+    """Each exact phrase must occur in the normalised title or body (the index columns)."""
+    clause = (
+        " AND (instr(lower(replace(a.title_tokens, char(8203), '')), ?) > 0"
+        " OR instr(lower(replace(a.body_tokens, char(8203), '')), ?) > 0)"
+    )
+    return clause * len(phrases), [p for phrase in phrases for p in (phrase, phrase)]
 
 
 def _with_snippets(
@@ -269,12 +300,13 @@ def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:
     """How many articles match (the same filters as search)."""
-    match, where, params, _ = _query_sql(query, **filters)
+    parsed, where, params = _query_sql(query, **filters)
+    clause, phrase_params = _phrase_sql(parsed.phrases)
     sql = (
         "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND {where}"
+        f"WHERE articles_fts MATCH ? AND {where}{clause}"
     )
-    return archive.db.execute(sql, [match, *params]).fetchone()[0]
+    return archive.db.execute(sql, [parsed.match, *params, *phrase_params]).fetchone()[0]
 
 
 def _query_sql(
@@ -283,22 +315,16 @@ def _query_sql(
     until: str | None = None,
     site: str | None = None,
     source: str | None = None,
-) -> tuple[str, str, list[object], list[str]]:
-    """MATCH string, WHERE clause, parameters and the terms to highlight: options win over filters written in the query;
-    each exact phrase must occur in the (normalised) title or body."""
+) -> tuple[ParsedQuery, str, list[object]]:
+    """The parsed query and the filters' WHERE clause and parameters: options win over filters
+    written in the query."""
     parsed = parse_query(query)
     inline = parsed.filters
     where, params = filter_sql(
         since or inline.get("since"), until or inline.get("until"),
         site or inline.get("site"), source or inline.get("source"), alias="a",
     )  # fmt: skip
-    for phrase in parsed.phrases:
-        where += (
-            " AND (instr(lower(replace(a.title_tokens, char(8203), '')), ?) > 0"
-            " OR instr(lower(replace(a.body_tokens, char(8203), '')), ?) > 0)"
-        )
-        params += [phrase, phrase]
-    return parsed.match, where, params, parsed.terms
+    return parsed, where, params
 
 
 def make_snippet(
