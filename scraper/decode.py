@@ -6,8 +6,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-
 
 @dataclass(frozen=True)
 class Decoded:
@@ -117,6 +115,8 @@ def _sniffed(raw: bytes) -> Decoded | None:
 
 
 def _normalizer_guess(raw: bytes) -> str | None:
+    import charset_normalizer  # only pages with no usable charset get this far
+
     best = charset_normalizer.from_bytes(raw).best()
     return _codec(best.encoding) if best else None
 

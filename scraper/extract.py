@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.decode import decode_text_or_bytes
-from scraper.html_extract import extract_html_page
-from scraper.text_capture import extract_text_capture
 
 EXTRACTOR_VERSION = "1"  # bump when extraction output changes, so `reextract` has a reason to run
 
@@ -37,6 +35,11 @@ def extract_page(
     content: bytes | str, url: str | None = None, fetched_at: datetime | str | None = None
 ) -> tuple[Article, str | None]:
     """The article on this page and the URL of the article's next page, if it has one."""
+    # Imported on first use: `import scraper` (and so `scraper search`) does not load the HTML
+    # parser and the extraction rules it never needs.
+    from scraper.html_extract import extract_html_page
+    from scraper.text_capture import extract_text_capture
+
     text = decode_text_or_bytes(content).text
     now = datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else fetched_at
     if looks_like_html(text):
