@@ -45,10 +45,6 @@ from scraper.pagination import next_page_url
 from scraper.sites import Template, find_template
 
 
-def extract_html(html: str, url: str | None = None) -> Article:
-    return extract_html_page(html, url)[0]
-
-
 def extract_html_page(
     html: str, url: str | None = None, now: datetime | None = None
 ) -> tuple[Article, str | None]:

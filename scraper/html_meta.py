@@ -5,7 +5,6 @@ Used on its own for portals without a rule, and to fill any field a site rule di
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
@@ -122,15 +121,3 @@ def _url_date(url: str | None) -> str | None:
         return None
     digits = match.group(4) or "".join(match.group(1, 2, 3))
     return parse_datetime(f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}")
-
-
-def parse_json_ld(tree: LexborHTMLParser) -> list[dict]:
-    """All JSON-LD objects on the page; malformed blocks are skipped."""
-    found: list[dict] = []
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text())
-        except ValueError:
-            continue
-        found.extend(d for d in (data if isinstance(data, list) else [data]) if isinstance(d, dict))
-    return found
