@@ -61,3 +61,8 @@ def test_unlabelled_outlets():
     )
     assert guess_source(["法新社", "2024年5月20日週一 下午2:05"], title_follows=True) == "法新社"
     assert guess_source(["出版時間：2024/07/22 14:35"], title_follows=True) is None
+
+
+def test_a_heading_is_not_a_credit():
+    assert reporter_line("作者最新文章") is None
+    assert reporter_line("作者 王之言") == "王之言"
