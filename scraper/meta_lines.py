@@ -25,7 +25,7 @@ from scraper.fields import (
 )
 
 MAX_META_LINE = 160
-_NAMES = r"[\u4e00-\u9fff·]{1,5}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,5})*"  # 方 敏 is one name
+_NAMES = r"[\u4e00-\u9fff·]{1,4}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,4})*"  # 方 敏 is one name
 # "本报记者 王乐文 方 敏", "半月谈记者 史卫燕", "新华社记者邹多为、唐诗凝、丁乐", "记者林悅／南市報導",
 # "新华网黑龙江频道 记者 伊琳 李清芬", "作者 王之言 高孜然" (a label with no colon)
 _REPORTER = re.compile(
@@ -131,6 +131,7 @@ def read_info(lines: list[str]) -> Credits:
     for line in lines:
         credits.fill(_labelled(line))
         credits.fill(Credits(author=reporter_line(line)))
+        credits.fill(spaced_credits(line))
     credits.published_at = credits.published_at or _first_date(lines)
     return credits
 
@@ -195,6 +196,29 @@ def names_value(raw: str | None) -> str | None:
     raw = re.sub(r"^\s*(?:本报|特约|实习)?(?:记者|通讯员|实习生)\s*", "", raw)
     names = clean_names(raw)
     return names if names and len(names) <= 40 else None
+
+
+_SPACED_ROLES = {"记者": "author", "記者": "author", "作者": "author", "编辑": "editor",
+                 "編輯": "editor", "责编": "editor", "责任编辑": "editor"}  # fmt: skip
+_NAME_WORD = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+
+
+def spaced_credits(line: str) -> Credits:
+    """Roles written without a colon inside an info line: '来源：新京报 记者 张三 编辑 李四'."""
+    found: dict[str, list[str]] = {}
+    role = None
+    for word in line.split():
+        if word in _SPACED_ROLES:
+            role = _SPACED_ROLES[word]
+            found.setdefault(role, [])
+        elif role and _NAME_WORD.match(word) and not found[role][2:]:
+            found[role].append(word)
+        else:
+            role = None
+    return Credits(
+        author="、".join(found.get("author", [])) or None,
+        editor="、".join(found.get("editor", [])) or None,
+    )
 
 
 def reporter_line(line: str) -> str | None:

@@ -66,3 +66,10 @@ def test_unlabelled_outlets():
 def test_a_heading_is_not_a_credit():
     assert reporter_line("作者最新文章") is None
     assert reporter_line("作者 王之言") == "王之言"
+
+
+def test_roles_without_colons_inside_an_info_line():
+    credits = read_info(["来源：新京报 记者 张三 编辑 李四"])
+    assert (credits.source, credits.author, credits.editor) == ("新京报", "张三", "李四")
+    assert read_info(["2024-05-13 10:05 澎湃新闻 记者 王晓"]).author == "王晓"
+    assert read_info(["记者从上海获悉 有关部门"]).author is None
