@@ -19,7 +19,9 @@ def seeded_db(db, run_cli):
 def test_archive_seeds_then_search(seeded_db, run_cli):
     result = run_cli("search", "工业互联网", "--db", seeded_db)
     assert result.code == 0
-    assert result.out.count(". 工业互联网已迈入高质量发展、规模化推广新阶段\n") == 2  # two hit titles
+    assert (
+        result.out.count(". 工业互联网已迈入高质量发展、规模化推广新阶段\n") == 2
+    )  # two hit titles
     assert "人民邮电报" in result.out and "2025-09-23" in result.out
 
 
