@@ -254,8 +254,10 @@ def guess_source(lines: list[str], title_follows: bool) -> str | None:
         if not DATE_RE.search(line):
             continue
         rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line))).split()
-        if len(rest) == 1 and _looks_like_outlet(rest[0].strip(" :：·-—|")):
-            return rest[0].strip(" :：·-—|")
+        outlet = rest[0].strip(" :：·-—|") if rest else ""
+        # alone on the line, or followed by a credit: '2024-05-13 10:05 澎湃新闻 记者 王晓'
+        if _looks_like_outlet(outlet) and (len(rest) == 1 or rest[1] in _SPACED_ROLES):
+            return outlet
         under_title = lines[0] if title_follows and 0 < index <= 3 else ""
         return under_title if _looks_like_outlet(under_title) else None
     return None

@@ -73,3 +73,7 @@ def test_roles_without_colons_inside_an_info_line():
     assert (credits.source, credits.author, credits.editor) == ("新京报", "张三", "李四")
     assert read_info(["2024-05-13 10:05 澎湃新闻 记者 王晓"]).author == "王晓"
     assert read_info(["记者从上海获悉 有关部门"]).author is None
+
+
+def test_outlet_before_a_credit_on_the_date_line():
+    assert guess_source(["2024-05-13 10:05 澎湃新闻 记者 王晓"], title_follows=True) == "澎湃新闻"
