@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -165,13 +166,17 @@ class _Run:
         self.record = record
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
         self.queued_saves = 0
+        self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
 
     def _save(self, *args: object, **kwargs: object) -> SaveResult:
         """In the database thread: save, and commit once no other save is waiting (a busy run
         commits a few articles at a time; an idle one each article at once)."""
-        self.queued_saves -= 1
+        with self.queued_lock:
+            self.queued_saves -= 1
         saved = self.archive.save(*args, **kwargs)
-        if self.queued_saves == 0:
+        with self.queued_lock:
+            idle = self.queued_saves == 0
+        if idle:
             self.archive.commit()
         return saved
 
@@ -281,7 +286,8 @@ class _Run:
         single = len(results) == 1
         tokens = results[0].tokens if single else await workers.tokens(article)
         fingerprint = results[0].fingerprint if single else None
-        self.queued_saves += 1
+        with self.queued_lock:
+            self.queued_saves += 1
         saved = await self._db(self._save, article, raws, tokens, fingerprint,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
