@@ -13,20 +13,14 @@ from datetime import datetime
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.boilerplate import clean_body, is_drop_line
 from scraper.fields import (
-    AUTHOR_LABELS,
     DATE_LABELS,
     DATE_RE,
-    EDITOR_LABELS,
     SOURCE_LABELS,
-    clean_names,
-    clean_source,
     clean_text,
-    first_labelled,
     labelled_values,
-    parse_datetime,
     parse_relative,
-    split_value_and_date,
 )
+from scraper.meta_lines import read_info
 
 _READING_BAR = re.compile(r"^正在阅读\s*[:：]\s*(.+)$")
 _MAX_META_LINE = 120
@@ -41,14 +35,14 @@ def extract_text_capture(text: str, url: str | None = None, now: datetime | None
     meta = lines[meta_index] if meta_index is not None else ""
     body_start = meta_index + 1 if meta_index is not None else _index_after(lines, title)
     body = clean_body(lines[body_start:])
-    source_raw = first_labelled(meta, SOURCE_LABELS)
+    info = read_info([meta])  # the same reading of 来源/作者/责编/time as HTML info lines
     return Article(
         url=url,
         title=title,
-        source=clean_source(source_raw),
-        author=body.author or clean_names(first_labelled(meta, AUTHOR_LABELS)),
-        editor=body.editor or clean_names(first_labelled(meta, EDITOR_LABELS)),
-        published_at=_meta_date(meta, source_raw) or parse_relative(meta, now),
+        source=info.source or body.source,
+        author=body.author or info.author,
+        editor=body.editor or info.editor,
+        published_at=info.published_at or parse_relative(meta, now),
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,
         extractor="text",
     )
@@ -79,14 +73,3 @@ def _find_title(lines: list[str], meta_index: int | None) -> str | None:
 
 def _index_after(lines: list[str], title: str | None) -> int:
     return lines.index(title) + 1 if title in lines else 0
-
-
-def _meta_date(meta: str, source_raw: str | None) -> str | None:
-    labelled = first_labelled(meta, DATE_LABELS)
-    if labelled:
-        return parse_datetime(labelled)
-    if source_raw:
-        _, glued = split_value_and_date(source_raw)
-        if glued:
-            return glued
-    return parse_datetime(meta)
