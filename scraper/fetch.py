@@ -212,7 +212,9 @@ class Fetcher:
         if content_type not in PAGE_TYPES:
             raise NotAPage(content_type)
         content = await self._read_body(response)
-        return FetchedPage(url, content, content_type or "text/html", _charset(response), now_iso())
+        return FetchedPage(
+            url, content, content_type or "text/html", response.charset_encoding, now_iso()
+        )
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         s = self.settings
@@ -284,10 +286,6 @@ class _Decompressor:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def _charset(response: httpx.Response) -> str | None:
-    return response.charset_encoding
 
 
 def _retry_after(response: httpx.Response) -> float | None:
