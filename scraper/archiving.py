@@ -284,11 +284,10 @@ class _Run:
         if not (article.title or article.body):
             return await self._failed(item, "extract", "no article found on the page")
         single = len(results) == 1
-        tokens = results[0].tokens if single else await workers.tokens(article)
-        fingerprint = results[0].fingerprint if single else None
+        entry = results[0].entry if single else await workers.index_entry(article)
         with self.queued_lock:
             self.queued_saves += 1
-        saved = await self._db(self._save, article, raws, tokens, fingerprint,
+        saved = await self._db(self._save, article, raws, entry,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None

@@ -10,11 +10,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from scraper import search_index
 from scraper.article import Article
 from scraper.decode import decode_page
-from scraper.dupes import simhash
 from scraper.extract import EXTRACTOR_VERSION, extract_page, merge_pages
-from scraper.segment import add_words, index_columns, index_signature
+from scraper.search_index import index_entry
+from scraper.segment import add_words, index_signature
 from scraper.store import Archive, ArchiveError, now_iso
 
 
@@ -47,15 +48,24 @@ def import_records(
     Segmentation runs on every core; records are read and saved in a stream of batches."""
     counts: Counter = Counter()
     batches = _batched((r for r in records if _has_url(r, counts)), REINDEX_BATCH)
-    with _segmenting_pool(archive, workers) as pool:
-        for batch, columns in _pipelined(pool, _record_columns, batches):
-            for record, (tokens, fingerprint) in zip(batch, columns, strict=True):
-                extra = {k: record[k] for k in ("extractor_version", "archived_at", "updated_at")
-                         if record.get(k)}  # fmt: skip
-                extra.setdefault("archived_at", now_iso())
-                saved = archive.save(Article.from_dict(record), (), tokens, fingerprint, **extra)
-                counts[saved.status] += 1
+    archive.defer_commits(True)  # a commit per batch: one per record would cost more than all
+    try:
+        with _segmenting_pool(archive, workers) as pool:
+            for batch, entries in _pipelined(pool, _record_entries, batches):
+                for record, entry in zip(batch, entries, strict=True):
+                    counts[_restore(archive, record, entry)] += 1
+                archive.commit()
+    finally:
+        archive.defer_commits(False)
     return counts
+
+
+def _restore(archive: Archive, record: dict, entry: search_index.IndexEntry) -> str:
+    """Save one exported record with its own timestamps; returns the save's status."""
+    kept = ("extractor_version", "archived_at", "updated_at")
+    extra = {key: record[key] for key in kept if record.get(key)}
+    extra.setdefault("archived_at", now_iso())
+    return archive.save(Article.from_dict(record), (), entry, **extra).status
 
 
 def _has_url(record: dict, counts: Counter) -> bool:
@@ -64,12 +74,8 @@ def _has_url(record: dict, counts: Counter) -> bool:
     return bool(record.get("url"))
 
 
-def _record_columns(batch: list[dict]) -> list[tuple[tuple[str, str, str], int | None]]:
-    found = []
-    for record in batch:
-        columns = index_columns(record)
-        found.append((columns, simhash(columns[1])))
-    return found
+def _record_entries(batch: list[dict]) -> list[search_index.IndexEntry]:
+    return [index_entry(record) for record in batch]
 
 
 REINDEX_BATCH = 500
@@ -87,15 +93,20 @@ def reindex(
                 "INSERT OR IGNORE INTO user_words (word) VALUES (?)", [(w,) for w in words]
             )
         add_words(words)
+    with archive.db.conn:  # until the last batch lands, the index is marked stale
+        archive.set_meta("index_signature", "an interrupted reindex")
+        search_index.clear(archive.db.conn)
     with _segmenting_pool(archive, workers, archive.count() > 4 * REINDEX_BATCH) as pool:
-        for _, done in _pipelined(pool, _batch_columns, _article_batches(archive)):
+        for rows, entries in _pipelined(pool, _batch_entries, _article_batches(archive)):
             with archive.db.conn:
-                archive.db.conn.executemany(
-                    "UPDATE articles SET title_tokens = ?, body_tokens = ?, extra_tokens = ?"
-                    " WHERE id = ?",
-                    done,
-                )
+                for (article_id, _, _), entry in zip(rows, entries, strict=True):
+                    archive.db.conn.execute(
+                        "UPDATE articles SET index_tokens = ? WHERE id = ?",
+                        [entry.packed, article_id],
+                    )
+                    search_index.add(archive.db.conn, article_id, entry)
     with archive.db.conn:
+        search_index.optimize(archive.db.conn)
         archive.set_meta("index_signature", index_signature())
     return archive.count()
 
@@ -167,5 +178,5 @@ def _article_batches(archive: Archive) -> Iterator[list[tuple[int, str | None, s
         yield rows
 
 
-def _batch_columns(rows: list[tuple[int, str | None, str | None]]) -> list[tuple]:
-    return [(*index_columns({"title": t, "body": b}), i) for i, t, b in rows]
+def _batch_entries(rows: list[tuple[int, str | None, str | None]]) -> list:
+    return [index_entry({"title": t, "body": b}) for _, t, b in rows]

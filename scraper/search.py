@@ -1,8 +1,11 @@
 """Full-text search: a small query language turned into a safe FTS5 MATCH, ranked by bm25.
 
-Query language: words are ANDed; "…" is a phrase; OR between two terms; -word excludes. Every
-term is segmented like the articles and sent to FTS5 only as quoted string literals, so user
-input can never be read as FTS5 syntax (NEAR(, *, column filters, stray quotes).
+Query language: words are ANDed; "…" is an exact phrase; OR between two terms; -term excludes.
+A word is segmented like the articles and looked up in the word columns; a phrase is looked up
+as a phrase of single characters in the character columns, so it is found wherever it occurs
+as a substring, even inside a longer word or across jieba's word boundaries. Terms reach FTS5
+only as quoted string literals, so user input is never read as FTS5 syntax (NEAR(, *, stray
+quotes, column filters).
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from scraper.segment import normalize, query_tokens
+from scraper.search_index import CHARACTERS, FTS, RANK, WORDS, spaced
+from scraper.segment import normalize, query_tokens, searchable
 
 if TYPE_CHECKING:
     from scraper.store import Archive
 
-TITLE_WEIGHT, BODY_WEIGHT, SUBWORD_WEIGHT = 10.0, 1.0, 0.5
 _ELLIPSIS = "…"
 SNIPPET_CHARS = 100
 _TERM = re.compile(r'(-?)(?:["“”「」](?P<phrase>[^"“”「」]*)["“”「」]?|(?P<word>[^\s"“”「」]+))')
@@ -53,7 +56,7 @@ class Hit:
 @dataclass
 class ParsedQuery:
     match: str  # the FTS5 MATCH expression
-    phrases: list[str] = field(default_factory=list)  # quoted phrases, verified as substrings
+    phrases: list[str] = field(default_factory=list)  # phrases with punctuation: verified
     filters: dict[str, str] = field(default_factory=dict)  # site: source: since: until:
     terms: list[str] = field(default_factory=list)  # what snippets highlight (folded, lower-case)
 
@@ -72,6 +75,7 @@ def parse_query(query: str) -> ParsedQuery:
     groups: list[list[str]] = [[]]  # OR-groups, ANDed together
     excluded: list[str] = []
     parsed = ParsedQuery("")
+    to_verify: dict[str, str] = {}  # phrase literal -> the phrase, when FTS5 cannot be exact
     or_next = False
     for match in _TERM.finditer(query):
         negate, phrase, word = match.group(1), match.group("phrase"), match.group("word")
@@ -80,24 +84,24 @@ def parse_query(query: str) -> ParsedQuery:
             continue
         if word and _take_filter(word, parsed.filters):
             continue
-        literal = _literal(
-            phrase if phrase is not None else word, exact=phrase is not None and not negate
-        )
+        is_phrase = phrase is not None
+        text = _phrase_text(phrase) if is_phrase else word
+        literal = _phrase_literal(text) if is_phrase else _word_literal(text)
         if literal is None:
             continue
-        if phrase is not None and not negate:
-            parsed.phrases.append(_phrase_text(phrase))
-            parsed.terms.append(_phrase_text(phrase))
-        elif not negate:
-            parsed.terms += [t.lower() for t in query_tokens(word)]
         if negate:
-            excluded.append(_literal(phrase if phrase is not None else word))
-        elif or_next:
-            groups[-1].append(literal)
+            excluded.append(literal)
         else:
-            groups.append([literal])
+            parsed.terms += [text] if is_phrase else [t.lower() for t in query_tokens(word)]
+            if is_phrase and not all(c.isalnum() for c in text):
+                to_verify[literal] = text  # FTS5 skips punctuation: check the substring
+            if or_next:
+                groups[-1].append(literal)
+            else:
+                groups.append([literal])
         or_next = False
     parsed.match = _expression([g for g in groups if g], excluded)
+    parsed.phrases = [to_verify[g[0]] for g in groups if len(g) == 1 and g[0] in to_verify]
     return parsed
 
 
@@ -127,17 +131,18 @@ def _expression(required: list[list[str]], excluded: list[str]) -> str:
     return expression
 
 
-def _literal(text: str, exact: bool = False) -> str | None:
-    """A term as an FTS5 phrase string of its segmented tokens; None if nothing is searchable.
-
-    An exact phrase only asks FTS5 for its words in any order and column (its segmentation in
-    an article may differ); the phrase itself is then checked as a substring."""
+def _word_literal(text: str) -> str | None:
+    """A word as an FTS5 phrase of its segmented tokens in the word columns; None if nothing
+    in it is searchable."""
     words = query_tokens(text)
-    if not words:
+    return f"{WORDS} : {_quote(' '.join(words))}" if words else None
+
+
+def _phrase_literal(text: str) -> str | None:
+    """An exact phrase as a phrase of single characters in the character columns."""
+    if not searchable(text):
         return None
-    if exact and len(words) > 1:
-        return "(" + " AND ".join(_quote(w) for w in words) + ")"
-    return _quote(" ".join(words))
+    return f"{CHARACTERS} : {_quote(spaced(text))}"
 
 
 def _quote(text: str) -> str:
@@ -210,25 +215,39 @@ def search(
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     parsed, where, params = _query_sql(query, since, until, site, source)
-    score = f"bm25(articles_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, {SUBWORD_WEIGHT})"
-    order = f"{score}, a.published_at DESC" if sort == "relevance" else "a.published_at DESC"
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
-    # Rank first, then make snippets for the page of hits only: snippet() reads and tokenizes
-    # a whole body, which over thousands of matches would cost far more than the ranking.
-    sql = f"""
-        SELECT a.id, {score if sort == "relevance" else "0.0"}
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH ? AND {where}
-        ORDER BY {order}
-    """
-    if parsed.phrases:  # check the phrase on the ranked candidates only until the page is full
-        cursor = archive.db.execute(sql, [parsed.match, *params])
+    # Rank first, then cut snippets for the page of hits only.
+    cursor = archive.db.execute(_ranked_sql(where, sort), [parsed.match, *params])
+    if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
         ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
     else:
-        sql += " LIMIT ? OFFSET ?"
-        ranked = archive.db.execute(sql, [parsed.match, *params, wanted, offset]).fetchall()
+        ranked = _page(cursor, offset, wanted)
     hits = _with_snippets(archive, parsed.terms, ranked)
     return _one_per_cluster(hits)[:limit] if collapse else hits
+
+
+def _ranked_sql(where: str, sort: str) -> str:
+    """Matching article ids (with their score), best first. Without filters, relevance reads
+    the index alone; by date, no bm25 is computed and articles are read in date order."""
+    match = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?"
+    if sort == "date":
+        return (
+            f"SELECT a.id, 0.0 FROM articles a WHERE a.id IN ({match}) AND {where}"
+            " ORDER BY a.published_at DESC"
+        )
+    if where == "1":
+        return f"SELECT rowid, {RANK} FROM {FTS} WHERE {FTS} MATCH ? ORDER BY 2"
+    return (
+        f"SELECT a.id, {RANK} FROM {FTS} JOIN articles a ON a.id = {FTS}.rowid"
+        f" WHERE {FTS} MATCH ? AND {where} ORDER BY 2"
+    )
+
+
+def _page(cursor, offset: int, wanted: int) -> list[tuple[int, float]]:
+    """Rows offset..offset+wanted of a cursor: FTS5 must rank every match before the first
+    row anyway, so skipping in Python costs the same as OFFSET and keeps one SQL text."""
+    rows = cursor.fetchmany(offset + wanted)
+    return rows[offset:]
 
 
 PHRASE_CHECK_BATCH = 100
@@ -236,28 +255,25 @@ PHRASE_CHECK_BATCH = 100
 
 def _verified(archive: Archive, cursor, phrases: list[str], wanted: int) -> list[tuple[int, float]]:
     """Ranked candidates whose title or body contains every phrase, in rank order."""
-    clause, params = _phrase_sql(phrases)
     kept: list[tuple[int, float]] = []
     while len(kept) < wanted and (batch := cursor.fetchmany(PHRASE_CHECK_BATCH)):
-        ids = json.dumps([article_id for article_id, _ in batch])
-        good = {
-            row[0]
-            for row in archive.db.execute(
-                f"SELECT id FROM articles a WHERE id IN (SELECT value FROM json_each(?)) {clause}",
-                [ids, *params],
-            )
-        }
+        good = _containing(archive, [article_id for article_id, _ in batch], phrases)
         kept += [row for row in batch if row[0] in good]
     return kept[:wanted]
 
 
-def _phrase_sql(phrases: list[str]) -> tuple[str, list[str]]:
-    """Each exact phrase must occur in the normalised title or body (the index columns)."""
-    clause = (
-        " AND (instr(lower(replace(a.title_tokens, char(8203), '')), ?) > 0"
-        " OR instr(lower(replace(a.body_tokens, char(8203), '')), ?) > 0)"
+def _containing(archive: Archive, ids: list[int], phrases: list[str]) -> set[int]:
+    """The ids whose normalised title or body holds every phrase as a substring."""
+    rows = archive.db.execute(
+        "SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
     )
-    return clause * len(phrases), [p for phrase in phrases for p in (phrase, phrase)]
+    good = set()
+    for article_id, title, body in rows:
+        texts = [normalize(t).lower() for t in (title, body) if t]
+        if all(any(phrase in text for text in texts) for phrase in phrases):
+            good.add(article_id)
+    return good
 
 
 def _with_snippets(
@@ -268,8 +284,7 @@ def _with_snippets(
         return []
     ids = [article_id for article_id, _ in ranked]
     rows = archive.db.execute(
-        "SELECT id, url, title, source, site, published_at, body, cluster,"
-        " replace(body_tokens, char(8203), '') FROM articles"
+        "SELECT id, url, title, source, site, published_at, body, cluster FROM articles"
         " WHERE id IN (SELECT value FROM json_each(?))",
         [json.dumps(ids)],
     ).fetchall()
@@ -277,8 +292,8 @@ def _with_snippets(
     hits = []
     for article_id, score in ranked:
         if article_id in by_id:
-            _, url, title, source, site, published_at, body, cluster, folded = by_id[article_id]
-            snippet, spans = make_snippet(body or "", folded or "", terms)
+            _, url, title, source, site, published_at, body, cluster = by_id[article_id]
+            snippet, spans = make_snippet(body or "", terms)
             hits.append(Hit(article_id, url, title, source, site, published_at, snippet, spans,
                             score, cluster))  # fmt: skip
     return hits
@@ -301,12 +316,12 @@ def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
 def count(archive: Archive, query: str, **filters: str | None) -> int:
     """How many articles match (the same filters as search)."""
     parsed, where, params = _query_sql(query, **filters)
-    clause, phrase_params = _phrase_sql(parsed.phrases)
-    sql = (
-        "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND {where}{clause}"
-    )
-    return archive.db.execute(sql, [parsed.match, *params, *phrase_params]).fetchone()[0]
+    if parsed.phrases:
+        cursor = archive.db.execute(_ranked_sql(where, "date"), [parsed.match, *params])
+        return len(_verified(archive, cursor, parsed.phrases, archive.count()))
+    join = f" JOIN articles a ON a.id = {FTS}.rowid" if where != "1" else ""
+    sql = f"SELECT count(*) FROM {FTS}{join} WHERE {FTS} MATCH ? AND {where}"
+    return archive.db.execute(sql, [parsed.match, *params]).fetchone()[0]
 
 
 def _query_sql(
@@ -328,20 +343,14 @@ def _query_sql(
 
 
 def make_snippet(
-    original: str, folded: str, terms: list[str], width: int = SNIPPET_CHARS
+    original: str, terms: list[str], width: int = SNIPPET_CHARS
 ) -> tuple[str, list[tuple[int, int]]]:
     """A window of the original text around the first match, with every match in it marked.
 
-    `folded` is the original normalised (NFKC, 繁→简) at the same offsets: terms are found there,
-    in the article's own script in the window shown."""
-    lowered = folded.lower()
-    spans: list[tuple[int, int]] = []
-    for term in filter(None, terms):
-        at = lowered.find(term)
-        while at >= 0:
-            spans.append((at, at + len(term)))
-            at = lowered.find(term, at + len(term))
-    spans = _merged(sorted(spans))
+    Terms are normalised (NFKC, 繁→简, lower-case); they are looked for in the text as it is,
+    and, if none is there, in its normalised form, which has the same offsets: either way the
+    window shows the article's own script."""
+    spans = _spans(original.lower(), terms) or _spans(normalize(original).lower(), terms)
     begin = max(0, spans[0][0] - width // 4) if spans else 0
     end = min(len(original), begin + width)
     lead = _ELLIPSIS if begin > 0 else ""
@@ -349,6 +358,16 @@ def make_snippet(
     shift = len(lead) - begin
     shown = [(s + shift, e + shift) for s, e in spans if s >= begin and e <= end]
     return lead + original[begin:end] + trail, shown
+
+
+def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for term in filter(None, terms):
+        at = text.find(term)
+        while at >= 0:
+            spans.append((at, at + len(term)))
+            at = text.find(term, at + len(term))
+    return _merged(sorted(spans))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

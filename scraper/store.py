@@ -20,14 +20,19 @@ from pathlib import Path
 import sqlite_utils
 import zstandard
 
+from scraper import search_index
 from scraper.article import RECORD_FIELDS, Article
-from scraper.dupes import assign_cluster, simhash
-from scraper.segment import add_words, index_columns, index_signature
+from scraper.dupes import assign_cluster
+from scraper.search_index import IndexEntry, index_entry
+from scraper.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
-SCHEMA_VERSION = "1"
-TOKEN_COLUMNS = ("title_tokens", "body_tokens", "extra_tokens")
+SCHEMA_VERSION = "2"  # 2: contentless index with character columns (scraper/search_index.py)
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
+_ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
+    *((name, "TEXT") for name in RECORD_FIELDS),
+    ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
+)  # fmt: skip
 
 
 class ArchiveError(Exception):
@@ -122,28 +127,18 @@ class Archive:
         with self.db.conn:
             self.db.executescript(_SCHEMA_SQL)
             present = set(self.db["articles"].columns_dict)
-            for name in RECORD_FIELDS:
+            for name, kind in _ADDED_COLUMNS:
                 if name not in present:
-                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
-            for name in ("simhash", "cluster"):
-                if name not in present:
-                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} INTEGER")
-            if "extra_tokens" not in {c.name for c in self.db["articles_fts"].columns}:
-                self._rebuild_fts_with_subwords()
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            if "body_tokens" in present:
+                search_index.migrate_token_columns(self.db.conn, present)
+                if "extra_tokens" not in present:
+                    self.set_meta("index_signature", "an index without sub-words")
+            self.db.execute(search_index.SCHEMA_SQL)
             self.set_meta("schema_version", SCHEMA_VERSION)
             if fresh:
                 self.set_meta("index_signature", index_signature())
         add_words(self.user_words())
-
-    def _rebuild_fts_with_subwords(self) -> None:
-        """Archives from before the sub-word column: new FTS table, marked for `reindex`."""
-        self.db.execute("ALTER TABLE articles ADD COLUMN extra_tokens TEXT NOT NULL DEFAULT ''")
-        for trigger in ("articles_ai", "articles_ad", "articles_au"):
-            self.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        self.db.execute("DROP TABLE articles_fts")
-        self.db.executescript(_SCHEMA_SQL)
-        self.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
-        self.set_meta("index_signature", "before sub-words")
 
     def set_meta(self, key: str, value: str) -> None:
         self._sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value)
@@ -168,14 +163,13 @@ class Archive:
         self,
         article: Article,
         raw_pages: Iterable[RawPage] = (),
-        tokens: tuple[str, str, str] | None = None,
-        fingerprint: int | None = None,
+        entry: IndexEntry | None = None,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
-        `tokens` are the title, body and sub-word index columns, and `fingerprint` the body's
-        simhash, when a worker process already computed them (they cost CPU).
+        `entry` is the article's search index entry when a worker process already segmented it
+        (segmentation is most of a save's CPU).
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -183,7 +177,7 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), tokens, fingerprint)
+            return self._write(record, list(raw_pages), entry)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
@@ -191,17 +185,19 @@ class Archive:
         self,
         record: dict,
         raw_pages: list[RawPage],
-        tokens: tuple[str, str, str] | None,
-        fingerprint: int | None,
+        entry: IndexEntry | None,
     ) -> SaveResult:
-        existing = self._row("SELECT id, content_hash FROM articles WHERE url = ?", record["url"])
+        existing = self._row(
+            "SELECT id, content_hash, index_tokens FROM articles WHERE url = ?", record["url"]
+        )
         if existing and existing["content_hash"] == record["content_hash"]:
             return SaveResult("unchanged", existing["id"])
         stamp = now_iso()
         record.setdefault("archived_at", stamp)
         record.setdefault("updated_at", stamp)
         row = {name: record.get(name) for name in RECORD_FIELDS}
-        row.update(zip(TOKEN_COLUMNS, tokens or index_columns(row), strict=True))
+        entry = entry or index_entry(row)
+        row["index_tokens"] = entry.packed
         with self.transaction():  # the article and its raw pages land together
             if existing:
                 row.pop("archived_at")
@@ -218,9 +214,10 @@ class Archive:
                 article_id, status = cursor.lastrowid, "added"
             if raw_pages:
                 self._replace_raw_pages(article_id, raw_pages, new=not existing)
-            if fingerprint is None or tokens is None:
-                fingerprint = simhash(row["body_tokens"])
-            assign_cluster(self.db.conn, article_id, fingerprint, new=not existing)
+            if existing:
+                search_index.remove(self.db.conn, article_id, existing["index_tokens"])
+            search_index.add(self.db.conn, article_id, entry)
+            assign_cluster(self.db.conn, article_id, entry.fingerprint, new=not existing)
             if self._sql("SELECT 1 FROM failures WHERE url = ?", record["url"]).fetchone():
                 self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
@@ -390,9 +387,7 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT NOT NULL,
     archived_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    title_tokens TEXT NOT NULL DEFAULT '',
-    body_tokens TEXT NOT NULL DEFAULT '',
-    extra_tokens TEXT NOT NULL DEFAULT '',  -- hidden search-mode sub-words (联网 in 互联网)
+    index_tokens BLOB,  -- what the article's search index entry holds (scraper/search_index.py)
     simhash INTEGER,  -- near-duplicate fingerprint (scraper/dupes.py)
     cluster INTEGER  -- id of the first article of its near-duplicate cluster
 );
@@ -427,24 +422,4 @@ CREATE TABLE IF NOT EXISTS failures (
     first_failed_at TEXT NOT NULL,
     last_tried_at TEXT NOT NULL
 );
--- External-content FTS5 over the token columns, ranked bm25(articles_fts, 10.0, 1.0, 0.5).
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
-    title_tokens, body_tokens, extra_tokens,
-    content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title_tokens, body_tokens, extra_tokens)
-    VALUES (new.id, new.title_tokens, new.body_tokens, new.extra_tokens);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens, extra_tokens)
-    VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.extra_tokens);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_au
-AFTER UPDATE OF title_tokens, body_tokens, extra_tokens ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title_tokens, body_tokens, extra_tokens)
-    VALUES ('delete', old.id, old.title_tokens, old.body_tokens, old.extra_tokens);
-    INSERT INTO articles_fts (rowid, title_tokens, body_tokens, extra_tokens)
-    VALUES (new.id, new.title_tokens, new.body_tokens, new.extra_tokens);
-END;
 """

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from scraper.article import Article
 from scraper.decode import decode_page
-from scraper.dupes import simhash
 from scraper.extract import extract_page
-from scraper.segment import add_words, index_columns, tokens
+from scraper.search_index import IndexEntry, index_entry
+from scraper.segment import add_words, tokens
 from scraper.store import pack
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
@@ -30,9 +30,8 @@ class PageResult:
     next_url: str | None
     encoding: str
     lossy: bool
-    tokens: tuple[str, str, str] | None  # index columns, computed here for one-page articles
+    entry: IndexEntry | None  # its search index entry, computed here for one-page articles
     packed: tuple[bytes, str]  # the raw page compressed, and its checksum
-    fingerprint: int | None = None  # the body's simhash, with the tokens
 
 
 def process_page(
@@ -41,15 +40,12 @@ def process_page(
     """Everything CPU-bound about one fetched page, so the event loop only moves bytes."""
     decoded = decode_page(content, charset)
     article, next_url = extract_page(decoded.text, url, fetched_at)
-    columns = index_columns(article.to_dict()) if next_url is None else None
-    fingerprint = simhash(columns[1]) if columns else None
-    return PageResult(
-        article, next_url, decoded.encoding, decoded.lossy, columns, pack(content), fingerprint
-    )
+    entry = index_entry(article.to_dict()) if next_url is None else None
+    return PageResult(article, next_url, decoded.encoding, decoded.lossy, entry, pack(content))
 
 
-def article_columns(article: Article) -> tuple[str, str, str]:
-    return index_columns(article.to_dict())
+def article_entry(article: Article) -> IndexEntry:
+    return index_entry(article.to_dict())
 
 
 def _init_worker(user_words: list[str]) -> None:
@@ -84,8 +80,8 @@ class Workers:
     ) -> PageResult:
         return await self._run(process_page, content, url, charset, fetched_at)
 
-    async def tokens(self, article: Article) -> tuple[str, str, str]:
-        return await self._run(article_columns, article)
+    async def index_entry(self, article: Article) -> IndexEntry:
+        return await self._run(article_entry, article)
 
     async def _run(self, func, *args):
         if self.pool is None:

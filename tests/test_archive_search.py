@@ -66,8 +66,7 @@ def test_snippet_is_original_text_not_normalised(archive):
 
 def test_make_snippet_windows_and_marks_in_the_original_script():
     original = "甲乙丙丁，工業互聯網發展迅速，戊己庚辛。" * 3
-    folded = normalize(original)
-    snippet, spans = make_snippet(original, folded, ["互联网"], width=12)
+    snippet, spans = make_snippet(original, ["互联网"], width=12)
     assert snippet.startswith("…") or snippet.startswith("甲")
     assert [snippet[s:e] for s, e in spans] == ["互聯網"]
     assert snippet.replace("…", "") in original
@@ -123,15 +122,19 @@ def test_filters(seeded):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("工业互联网", '"工业互联网"'),  # a shipped news term: one word
-        ("互联网发展", '"互联网 发展"'),
-        ('"高质量 发展"', '("高质量" AND "发展")'),  # exact: words anywhere, then the substring
-        ("工业 OR 农业", '("工业" OR "农业")'),
-        ("工业 -报告", '("工业") NOT ("报告")'),
-        ('NEAR("a" b) *', '"NEAR" AND "a" AND "b"'),
+        ("工业互联网", 'W "工业互联网"'),  # a shipped news term: one word
+        ("互联网发展", 'W "互联网 发展"'),
+        ('"高质量 发展"', 'C "高 质 量 发 展"'),  # exact: a phrase of characters
+        ('"AI，芯片"', 'C "a i \ue000 芯 片"'),  # punctuation: a placeholder token
+        ("工业 OR 农业", '(W "工业" OR W "农业")'),
+        ("工业 -报告", '(W "工业") NOT (W "报告")'),
+        ('NEAR("a" b) *', 'W "NEAR" AND C "a" AND W "b"'),
     ],
 )
 def test_build_match(query, expected):
+    columns = {"W ": "{title body subwords} : ", "C ": "{title_chars body_chars} : "}
+    for short, filter_ in columns.items():
+        expected = expected.replace(short, filter_)
     assert build_match(query) == expected
 
 
@@ -164,7 +167,7 @@ def test_archive_opens_and_searches_with_plain_sqlite(seeded):
     conn = sqlite3.connect(path)
     rows = conn.execute(
         "SELECT a.title FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        "WHERE articles_fts MATCH '工业 互联网' ORDER BY bm25(articles_fts, 10.0, 1.0)"
+        "WHERE articles_fts MATCH '工业 互联网' ORDER BY bm25(articles_fts, 10.0, 1.0, 0.5, 10.0, 1.0)"
     ).fetchall()
     assert len(rows) == 2
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
