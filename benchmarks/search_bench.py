@@ -1,9 +1,10 @@
 """Benchmark the archive's full-text search: indexing rate, database size, query latency.
 
 A synthetic archive of N articles (~2,000 characters each) is built from real news sentences
-(search_corpus.py) with the product's own write path, Archive.save, one commit per article
-(--batch: 1,000 per transaction). Then, in-process, Archive.search is timed against bare FTS5
-with the same MATCH string, and `scraper search` is timed as a subprocess. Several sizes build
+(search_corpus.py) with the product's bulk path, `scraper import`'s import_records (a process
+per core). Then, in-process, Archive.search is timed against bare FTS5 with the same MATCH
+string, quoted phrases are checked against a substring scan of every article, and `scraper
+search` is timed as a subprocess. Several sizes build
 incrementally: the 30,000-article archive is the 10,000 one plus 20,000 more articles.
 
     python benchmarks/search_bench.py                          # 10,000 articles
@@ -36,9 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search_corpus import draw_queries, load_source, sentence_frequencies  # noqa: E402
 from search_measure import (  # noqa: E402
-    BATCH_SIZE,
+    CHUNK,
+    RECALL_SAMPLE,
+    WORKERS,
     cli_wall_time,
     index_range,
+    phrase_recall,
     python_startup_ms,
     stats_dict,
     time_queries,
@@ -56,8 +60,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000", type=_sizes,
                         help="Archive sizes, ascending, built incrementally [10000].")  # fmt: skip
-    parser.add_argument("--batch", action="store_true",
-                        help=f"Commit every {BATCH_SIZE:,} saves instead of every save.")  # fmt: skip
     parser.add_argument("--queries", type=int, default=200, help="Queries per kind [200].")
     parser.add_argument("--cli-runs", type=int, default=10, help="scraper search runs [10].")
     parser.add_argument("--seed", type=int, default=1, help="Corpus and query seed [1].")
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     source = load_source(args.corpus if args.corpus.is_dir() else None, args.seed_file)
     queries = draw_queries(source, args.sizes[0], args.queries, args.seed)
     result = {"environment": environment(), "corpus": corpus_info(source), "sizes": []}
-    result["mode"] = f"batch of {BATCH_SIZE}" if args.batch else "commit per article"
+    result["mode"] = f"bulk import, {WORKERS} worker processes"
     with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:
         workdir = args.keep or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -110,15 +112,16 @@ def run_size(db_path: Path, source, queries, start: int, size: int, args, workdi
     """Grow the archive to `size` articles and measure everything at that size."""
     began = time.perf_counter()
     _log(f"{size:,}: indexing articles {start:,}..{size - 1:,}")
-    stats = index_range(db_path, source, start, size, seed=args.seed, batch=args.batch,
+    stats = index_range(db_path, source, start, size, seed=args.seed,
                         progress=_progress(start, size))  # fmt: skip
-    if args.batch and not stats.batched:
-        _log("warning: --batch had no effect (save() commits on its own); rates are per-commit")
     _log(f"{size:,}: VACUUM")
     storage = vacuum(db_path)
     storage["fts_columns"] = index_columns(db_path)
     _log(f"{size:,}: {len(queries)} x {args.queries} queries")
     latency = time_queries(db_path, queries)
+    _log(f"{size:,}: phrase recall against a substring scan")
+    sample = [q for kind in ("phrase", "phrase, any cut") for q in queries[kind][:RECALL_SAMPLE]]
+    recall = phrase_recall(db_path, sample)
     _log(f"{size:,}: scraper search x {args.cli_runs} (broad and rare query)")
     broad, rare = queries["1 term, frequent"][0], queries["1 term, rare"][0]
     cli = [cli_wall_time(db_path, q, args.cli_runs, workdir) for q in (broad, rare)]
@@ -127,6 +130,7 @@ def run_size(db_path: Path, source, queries, start: int, size: int, args, workdi
         "indexing": stats_dict(stats),
         "storage": storage,
         "queries": latency,
+        "phrase_recall": recall,
         "cli": cli,
         "phase_seconds": time.perf_counter() - began,
     }
@@ -158,7 +162,7 @@ def _remove_db(path: Path) -> None:
 
 
 def _progress(start: int, stop: int):
-    step = max(BATCH_SIZE, (stop - start) // 10 // BATCH_SIZE * BATCH_SIZE)
+    step = max(CHUNK, (stop - start) // 10 // CHUNK * CHUNK)
     begun = time.perf_counter()
 
     def report(done: int) -> None:
@@ -261,11 +265,15 @@ def _print_size(entry: dict, startup_ms: float) -> None:
     n, stats, storage = entry["articles"], entry["indexing"], entry["storage"]
     ratio = stats["articles_per_s"] / stats["segment_articles_per_s"]
     verdict = "meets" if ratio >= SEGMENT_TARGET else "below"
+    jieba = stats["jieba_articles_per_s"]
     print(f"== {n:,} articles ({entry['phase_seconds']:.0f} s) ==")
     print(f"indexing   +{stats['added']:,} articles in {stats['index_seconds']:.1f} s: "
           f"{stats['articles_per_s']:,.0f} articles/s · bare segmentation "
           f"{stats['segment_articles_per_s']:,.0f} articles/s · ratio {ratio:.0%} "
           f"({verdict} the {SEGMENT_TARGET:.0%} target)")  # fmt: skip
+    if jieba:
+        print(f"           the jieba package segments {jieba:,.0f} articles/s "
+              f"(one process): indexing runs at {stats['articles_per_s'] / jieba:.1f}x that")  # fmt: skip
     print(f"text       {stats['chars'] / stats['added']:,.0f} chars/article "
           f"({stats['utf8_bytes'] / stats['added'] / 1024:.1f} KB UTF-8)")  # fmt: skip
     print(f"database   {storage['bytes'] / n / 1024:.1f} KB/article after VACUUM "
@@ -273,6 +281,10 @@ def _print_size(entry: dict, startup_ms: float) -> None:
           f"VACUUM {storage['vacuum_seconds']:.1f} s")  # fmt: skip
     print(f"FTS        columns {', '.join(storage['fts_columns'])}")
     _print_queries(entry["queries"])
+    r = entry["phrase_recall"]
+    print(f"phrases    {r['phrases']} quoted phrases vs a substring scan of every article: "
+          f"recall {r['recall']:.3f}, same count for {r['equal']}/{r['phrases']} "
+          f"({r['search_hits']:,} found, {r['scan_hits']:,} in the scan)")  # fmt: skip
     for cli in entry["cli"]:
         print(f"CLI        scraper search {cli['query']} --limit 10: median {cli['median_ms']:.0f} ms "
               f"of {cli['runs']} (python -c pass: {startup_ms:.0f} ms)")  # fmt: skip
@@ -286,13 +298,14 @@ def _parts(parts: dict, n: int) -> str:
 
 
 def _print_queries(queries: dict) -> None:
-    print("queries (ms)        n  hits | search p50   p95 | bare FTS p50   p95 | ratio | "
-          "date-sorted p50   p95")  # fmt: skip
+    print("queries (ms)        n   hits | search p50   p95 | bare FTS p50   p95 | ratio | "
+          "by date p50   p95 | bare by date p50   p95")  # fmt: skip
     for kind, r in queries.items():
-        s, b, d = r["search"], r["bare"], r["date"]
-        print(f"  {kind:<16} {r['queries']:>4} {r['hits_median']:>5,.0f} | "
+        s, b, sd, d = r["search"], r["bare"], r["search_date"], r["date"]
+        print(f"  {kind:<16} {r['queries']:>4} {r['hits_median']:>6,.0f} | "
               f"{s['p50_ms']:>10.1f} {s['p95_ms']:>5.1f} | {b['p50_ms']:>12.1f} {b['p95_ms']:>5.1f} | "
-              f"{r['ratio_p50']:>4.1f}x | {d['p50_ms']:>15.1f} {d['p95_ms']:>5.1f}")  # fmt: skip
+              f"{r['ratio_p50']:>4.1f}x | {sd['p50_ms']:>11.1f} {sd['p95_ms']:>5.1f} | "
+              f"{d['p50_ms']:>16.1f} {d['p95_ms']:>5.1f}")  # fmt: skip
 
 
 def _print_extrapolated(rows: list[dict], points: int) -> None:

@@ -197,12 +197,17 @@ def draw_queries(
         article = make_article(source, rng.randrange(n_articles), seed)
         return f'"{phrase_from(rng, article.body or "")}"'
 
+    def any_cut() -> str:
+        article = make_article(source, rng.randrange(n_articles), seed)
+        return f'"{slice_from(rng, article.body or "")}"'
+
     return {
         "1 term, frequent": [rng.choice(frequent) for _ in range(per_kind)],
         "1 term, rare": [rng.choice(rare) for _ in range(per_kind)],
         "2 terms": [terms(2, i) for i in range(per_kind)],
         "3 terms": [terms(3, i) for i in range(per_kind)],
         "phrase": [phrase() for _ in range(per_kind)],
+        "phrase, any cut": [any_cut() for _ in range(per_kind)],
     }
 
 
@@ -216,3 +221,14 @@ def phrase_from(rng: random.Random, text: str) -> str:
         if all(searchable(w) and not w.isspace() for w in window) and len("".join(window)) >= 4:
             return "".join(window)
     raise ValueError("no searchable phrase in the text")
+
+
+def slice_from(rng: random.Random, text: str) -> str:
+    """3–6 characters cut anywhere in the text, word boundaries ignored (业互联, 质生产), with
+    at least two Chinese characters: a phrase that may sit inside a longer word."""
+    for _ in range(10_000):
+        start = rng.randrange(len(text) - 6)
+        piece = text[start : start + rng.randint(3, 6)]
+        if len(_CJK.findall(piece)) >= 2 and '"' not in piece and "\n" not in piece:
+            return piece
+    raise ValueError("no phrase in the text")

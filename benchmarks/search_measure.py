@@ -9,27 +9,29 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from search_corpus import SourceText, make_articles
 
 from scraper import Archive, Article
-from scraper.search import QueryError, build_match
-from scraper.segment import tokens
+from scraper.maintenance import import_records
+from scraper.search import QueryError, build_match, count, parse_query
+from scraper.search_index import RANK
+from scraper.segment import normalize, tokens
 
-BATCH_SIZE = 1000  # articles per transaction with --batch; also the generation chunk
-BARE_SQL = (
-    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-    "ORDER BY bm25(articles_fts, 10.0, 1.0, 0.5) LIMIT 20"
-)
+CHUNK = 1000  # articles generated (and bare-segmented) at a time
+WORKERS = os.cpu_count() or 1
+BARE_SQL = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY {RANK} LIMIT 20"
 DATE_SQL = (
-    "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-    "WHERE articles_fts MATCH ? ORDER BY a.published_at DESC LIMIT 20"
+    "SELECT a.id FROM articles a WHERE a.id IN "
+    "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) "
+    "ORDER BY a.published_at DESC LIMIT 20"
 )
 COUNT_SQL = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
 _WARMUP = 10  # queries per kind run once, untimed, before timing
+JIEBA_SAMPLE = 200  # articles cut by the Python jieba package (about 20x slower than rjieba)
 
 
 # --- indexing --------------------------------------------------------------------------------
@@ -38,11 +40,13 @@ _WARMUP = 10  # queries per kind run once, untimed, before timing
 @dataclass
 class IndexStats:
     added: int = 0
-    index_seconds: float = 0.0  # Archive.save calls only (article generation excluded)
-    segment_seconds: float = 0.0  # tokens(title) + tokens(body) of the same articles
+    index_seconds: float = 0.0  # import_records, minus the time spent generating articles
+    segment_seconds: float = 0.0  # tokens(title) + tokens(body): rjieba, one process
+    jieba_seconds: float = 0.0  # jieba.lcut(title) + jieba.lcut(body) on a sample
+    jieba_articles: int = 0
     chars: int = 0  # title + body characters
     utf8_bytes: int = 0
-    batched: bool = False  # whether --batch really shared transactions (see _DeferredCommits)
+    workers: int = WORKERS
 
     def rate(self) -> float:
         return self.added / self.index_seconds if self.index_seconds else 0.0
@@ -50,28 +54,8 @@ class IndexStats:
     def segment_rate(self) -> float:
         return self.added / self.segment_seconds if self.segment_seconds else 0.0
 
-
-class _DeferredCommits:
-    """Stands in for the archive's connection so that save()'s `with conn:` does not commit.
-
-    Benchmark-only: it lets --batch put 1,000 saves in one transaction through the public
-    Archive.save, as a bulk import path would, without touching scraper/.
-    """
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._conn, name)
-
-    def __enter__(self) -> _DeferredCommits:
-        return self
-
-    def __exit__(self, *exc_info: object) -> bool:
-        return False  # neither commit nor swallow: the batch commits (or the run fails)
-
-    def commit(self) -> None:
-        pass
+    def jieba_rate(self) -> float:
+        return self.jieba_articles / self.jieba_seconds if self.jieba_seconds else 0.0
 
 
 def index_range(
@@ -81,56 +65,60 @@ def index_range(
     stop: int,
     *,
     seed: int,
-    batch: bool,
     progress: Callable[[int], None],
 ) -> IndexStats:
-    """Save articles start..stop-1 into the archive at db_path, timing saves and segmentation."""
-    stats = IndexStats(batched=batch)
+    """Add articles start..stop-1 with the bulk path (`scraper import`'s import_records, a
+    process per core), timing it without the time spent generating the articles; the same
+    articles are segmented bare, in one process, for the ratio."""
+    stats = IndexStats()
+    generating = [0.0]  # seconds inside the generator below, subtracted from the import's
+
+    def records() -> Iterator[dict]:
+        for chunk_start in range(start, stop, CHUNK):
+            began = time.perf_counter()
+            articles = make_articles(source, chunk_start, min(stop, chunk_start + CHUNK), seed)
+            _measure_text(stats, articles)
+            generating[0] += time.perf_counter() - began
+            for article in articles:
+                yield article.to_dict()
+            progress(chunk_start + len(articles))
+
     with Archive(db_path) as archive:
         tokens("预热")  # load the dictionary outside the timings
-        for chunk_start in range(start, stop, BATCH_SIZE):
-            articles = make_articles(source, chunk_start, min(stop, chunk_start + BATCH_SIZE), seed)
-            stats.segment_seconds += _time_segmentation(articles)
-            seconds, shared = _time_saves(archive, articles, batch)
-            stats.index_seconds += seconds
-            stats.batched = stats.batched and shared
-            stats.added += len(articles)
-            for article in articles:
-                text = (article.title or "") + (article.body or "")
-                stats.chars += len(text)
-                stats.utf8_bytes += len(text.encode("utf-8"))
-            progress(chunk_start + len(articles))
+        started = time.perf_counter()
+        stats.added = sum(import_records(archive, records(), workers=WORKERS).values())
+        stats.index_seconds = time.perf_counter() - started - generating[0]
     return stats
 
 
-def _time_segmentation(articles: list[Article]) -> float:
+def _measure_text(stats: IndexStats, articles: list[Article]) -> None:
+    """Bare segmentation time and text size of a chunk (and a Python jieba sample, once)."""
     started = time.perf_counter()
     for article in articles:
         tokens(article.title or "")
         tokens(article.body or "")
-    return time.perf_counter() - started
+    stats.segment_seconds += time.perf_counter() - started
+    if not stats.jieba_articles:
+        stats.jieba_seconds, stats.jieba_articles = _time_jieba(articles[:JIEBA_SAMPLE])
+    for article in articles:
+        text = (article.title or "") + (article.body or "")
+        stats.chars += len(text)
+        stats.utf8_bytes += len(text.encode("utf-8"))
 
 
-def _time_saves(archive: Archive, articles: list[Article], batch: bool) -> tuple[float, bool]:
-    """Seconds for the saves, and whether they shared one transaction (batch mode)."""
-    if not batch:
-        started = time.perf_counter()
-        for article in articles:
-            archive.save(article)
-        return time.perf_counter() - started, False
-    real = archive.db.conn
-    archive.db.conn = _DeferredCommits(real)  # type: ignore[assignment]
-    shared = True
+def _time_jieba(articles: list[Article]) -> tuple[float, int]:
+    """The reference segmenter, the jieba package (dev extra); (0, 0) when it is missing."""
     try:
-        started = time.perf_counter()
-        real.execute("BEGIN")
-        for article in articles:
-            archive.save(article)
-            shared = shared and real.in_transaction  # False if save() committed by itself
-        real.commit()
-        return time.perf_counter() - started, shared
-    finally:
-        archive.db.conn = real
+        import jieba
+    except ImportError:
+        return 0.0, 0
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    started = time.perf_counter()
+    for article in articles:
+        jieba.lcut(article.title or "")
+        jieba.lcut(article.body or "")
+    return time.perf_counter() - started, len(articles)
 
 
 # --- database size ---------------------------------------------------------------------------
@@ -196,7 +184,9 @@ def time_queries(db_path: Path, queries: dict[str, list[str]]) -> dict[str, dict
             matches = _matches(texts)
             for text, match in matches[:_WARMUP]:
                 _run_one(archive, text, match, 0)
-            timings: dict[str, list[float]] = {"search": [], "bare": [], "date": []}
+            timings: dict[str, list[float]] = {
+                n: [] for n in ("search", "bare", "search_date", "date")
+            }
             for turn, (text, match) in enumerate(matches):
                 for name, seconds in _run_one(archive, text, match, turn).items():
                     timings[name].append(seconds)
@@ -210,6 +200,30 @@ def time_queries(db_path: Path, queries: dict[str, list[str]]) -> dict[str, dict
             bare = results[kind]["bare"]["p50_ms"]
             results[kind]["ratio_p50"] = results[kind]["search"]["p50_ms"] / bare if bare else 0.0
     return results
+
+
+RECALL_SAMPLE = 20  # phrases per kind checked against a full substring scan
+
+
+def phrase_recall(db_path: Path, phrases: list[str]) -> dict:
+    """Quoted phrases: the articles search counts against a substring scan of every article's
+    normalised title and body (what "every article mentioning X" means)."""
+    wanted = [parse_query(p).terms[0] for p in phrases]
+    scanned = [0] * len(phrases)
+    with Archive(db_path, create=False) as archive:
+        counted = [count(archive, p) for p in phrases]
+        for title, body in archive.db.execute("SELECT title, body FROM articles"):
+            texts = (normalize(title or "").lower(), normalize(body or "").lower())
+            for i, phrase in enumerate(wanted):
+                if phrase in texts[0] or phrase in texts[1]:
+                    scanned[i] += 1
+    return {
+        "phrases": len(phrases),
+        "scan_hits": sum(scanned),
+        "search_hits": sum(counted),
+        "equal": sum(c == s for c, s in zip(counted, scanned, strict=True)),
+        "recall": sum(map(min, counted, scanned)) / sum(scanned) if sum(scanned) else 1.0,
+    }
 
 
 def _matches(texts: list[str]) -> list[tuple[str, str]]:
@@ -228,6 +242,7 @@ def _run_one(archive: Archive, text: str, match: str, turn: int) -> dict[str, fl
     forms: list[tuple[str, Callable[[], object]]] = [
         ("search", lambda: archive.search(text, limit=20)),
         ("bare", lambda: conn.execute(BARE_SQL, [match]).fetchall()),
+        ("search_date", lambda: archive.search(text, limit=20, sort="date")),
         ("date", lambda: conn.execute(DATE_SQL, [match]).fetchall()),
     ]
     shift = turn % len(forms)
@@ -277,4 +292,5 @@ def stats_dict(stats: IndexStats) -> dict:
         **asdict(stats),
         "articles_per_s": stats.rate(),
         "segment_articles_per_s": stats.segment_rate(),
+        "jieba_articles_per_s": stats.jieba_rate(),
     }

@@ -29,11 +29,14 @@ FEATURES = 256  # the word pairs with the smallest hashes: a consistent sample o
 def simhash(body_tokens: str) -> int | None:
     """Simhash of the word pairs of an index column (tokens joined by U+200B), as a signed
     64-bit integer for SQLite; None for texts too short to compare."""
-    words = [w for w in body_tokens.split(ZWSP, MAX_WORDS * 2) if searchable(w)][:MAX_WORDS]
+    parts = body_tokens.split(ZWSP, MAX_WORDS * 2)
+    words = [w for w in parts if w.isalnum() or searchable(w)][:MAX_WORDS]  # isalnum: fast path
     if len(words) < MIN_WORDS:
         return None
-    hashed = [_word_hash(w) for w in words]
-    hashes = sorted({_mix(a, b) for a, b in zip(hashed, hashed[1:], strict=False)})
+    hashed = list(map(_word_hash, words))
+    # A word pair's 64-bit feature: a ^ rotl(b, 17), so that order matters (inlined: hot loop).
+    pairs = zip(hashed, hashed[1:], strict=False)
+    hashes = sorted({a ^ ((b << 17 | b >> 47) & _MASK) for a, b in pairs})
     sample = hashes[:FEATURES]
     # Count each of the 64 bits over all features with big-integer popcounts: byte j of every
     # feature, side by side in one integer, masked to bit i of each byte, counted at once.
@@ -53,11 +56,6 @@ def _word_hash(word: str) -> int:
     """64 stable bits per word (Python's hash() differs between processes)."""
     data = word.encode("utf-8")
     return zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)
-
-
-def _mix(a: int, b: int) -> int:
-    """A word pair's 64-bit feature from its words' hashes; the rotation makes order matter."""
-    return a ^ ((b << 17 | b >> 47) & _MASK)
 
 
 _MASK = (1 << 64) - 1
