@@ -16,7 +16,7 @@ from rich.text import Text
 from scraper import __version__
 from scraper.export import FORMATS, ExportError, read_jsonl, write_export
 from scraper.inputs import read_list
-from scraper.search import SORTS, QueryError, count, filter_sql
+from scraper.search import SORTS, QueryError, count, filter_sql, matching_ids
 from scraper.store import Archive, ArchiveError, default_db_path
 
 out = Console(highlight=False, soft_wrap=True)
@@ -300,12 +300,12 @@ def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> Non
       scraper export --format txt --out articles/ --site gmw.cn
     """
     with open_archive(db_path, create=False) as archive:
-        where, params = filter_sql(since, until, site, source)
         if query:
-            ids = [h.id for h in archive.search(query, since=since, until=until, site=site,
-                                                source=source, limit=1_000_000)]  # fmt: skip
-            where, params = "id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
-        count = write_export(archive.records(where, params), fmt, out_path, sys.stdout)
+            ids = matching_ids(archive, query, since=since, until=until, site=site, source=source)
+            records = archive.records_by_id(ids)
+        else:
+            records = archive.records(*filter_sql(since, until, site, source))
+        count = write_export(records, fmt, out_path, sys.stdout)
     if out_path:
         err.print(f"exported {count} articles to {out_path}")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -311,6 +312,21 @@ def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
             seen.add(key)
             kept.append(hit)
     return kept
+
+
+def matching_ids(
+    archive: Archive, query: str, sort: str = "date", **filters: str | None
+) -> Iterator[int]:
+    """Every matching article id, best first (or newest first), streamed: for exports of any
+    size. Quoted phrases are verified in batches as the ids are read."""
+    parsed, where, params = _query_sql(query, **filters)
+    cursor = archive.db.execute(_ranked_sql(where, sort), [parsed.match, *params])
+    while batch := cursor.fetchmany(PHRASE_CHECK_BATCH):
+        ids = [article_id for article_id, _ in batch]
+        if parsed.phrases:
+            good = _containing(archive, ids, parsed.phrases)
+            ids = [article_id for article_id in ids if article_id in good]
+        yield from ids
 
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:

@@ -7,6 +7,7 @@ columns, so archive.db opens and searches in the sqlite3 shell too.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -328,6 +329,19 @@ class Archive:
         names = [d[0] for d in cursor.description]
         for found in cursor:
             yield dict(zip(names, found, strict=True))
+
+    def records_by_id(self, ids: Iterable[int], batch: int = 500) -> Iterator[dict]:
+        """Article records in the order of `ids`, read a batch at a time (any number of ids)."""
+        columns = ", ".join(("id",) + RECORD_FIELDS)
+        pending = iter(ids)
+        while chunk := list(itertools.islice(pending, batch)):
+            cursor = self._sql(
+                f"SELECT {columns} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                json.dumps(chunk),
+            )
+            names = [d[0] for d in cursor.description]
+            found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+            yield from (found[i] for i in chunk if i in found)
 
     def count(self) -> int:
         return self.db["articles"].count
