@@ -188,8 +188,12 @@ class _Run:
         """Process the queue; True when Ctrl-C stopped it."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread / POSIX
-            loop.add_signal_handler(signal.SIGINT, stop.set)
+        # Only the main thread gets signals; a run in a background thread (`scraper serve`)
+        # has none to handle, and uvloop raises ValueError there rather than RuntimeError.
+        on_main = threading.current_thread() is threading.main_thread()
+        if on_main:
+            with contextlib.suppress(NotImplementedError):  # not POSIX
+                loop.add_signal_handler(signal.SIGINT, stop.set)
         # More articles in progress than requests in flight: while some pages are being
         # extracted or saved, others are being fetched (the Fetcher caps requests).
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
@@ -205,7 +209,9 @@ class _Run:
                     ]
                     await self._until_done_or_stopped(tasks, stop)
         finally:
-            loop.remove_signal_handler(signal.SIGINT)
+            if on_main:
+                with contextlib.suppress(NotImplementedError):
+                    loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
             self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
         return stop.is_set()
