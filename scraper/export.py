@@ -7,6 +7,8 @@ so a generator of 100k rows never sits in memory at once.
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import os
 import re
@@ -204,27 +206,42 @@ def _make_dir(directory: Path) -> Path:
     return directory
 
 
-def _write_csv(records: Iterable[dict], stream: TextIO) -> int:
+def _csv_chunks(records: Iterable[dict]) -> Iterator[str]:
     # Extra keys are jsonl-only: a streamed CSV must fix its header before the first row.
-    writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    count = 0
-    for record in records:
-        writer.writerow([_csv_cell(record.get(key)) for key in FIELDS])
-        count += 1
-    return count
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    rows = ([_csv_cell(record.get(key)) for key in FIELDS] for record in records)
+    for row in itertools.chain([FIELDS], rows):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def export_chunks(records: Iterable[dict], fmt: str) -> Iterator[str]:
+    """The export of `records` as text, one chunk per article (csv: the header first), read
+    lazily: a file and a web download stream the same bytes without holding the export."""
+    if fmt == "csv":
+        yield from _csv_chunks(records)
+        return
+    for number, record in enumerate(records):
+        if fmt == "jsonl":
+            yield _jsonl_line(record)
+        else:
+            yield (SEPARATORS[fmt] if number else "") + RENDERERS[fmt](record)
 
 
 def _write_stream(records: Iterable[dict], fmt: str, stream: TextIO) -> int:
-    if fmt == "csv":
-        return _write_csv(records, stream)
     count = 0
-    for record in records:
-        if fmt == "jsonl":
-            stream.write(_jsonl_line(record))
-        else:
-            stream.write((SEPARATORS[fmt] if count else "") + RENDERERS[fmt](record))
-        count += 1
+
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    for chunk in export_chunks(counted(), fmt):
+        stream.write(chunk)
     return count
 
 
