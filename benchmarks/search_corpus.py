@@ -49,6 +49,7 @@ _SPAN_SECONDS = int((datetime(2026, 1, 1, tzinfo=_FIRST_DAY.tzinfo) - _FIRST_DAY
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’\"」』）)]*|[^。！？!?]+$")
 _CLAUSE = re.compile(r"[，,；;：:、。！？!?“”\"「」『』（）()\s]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_QUOTES = re.compile(r"[\"“”「」\n]")  # quote marks delimit phrases in the query language
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,6 @@ def slice_from(rng: random.Random, text: str) -> str:
     for _ in range(10_000):
         start = rng.randrange(len(text) - 6)
         piece = text[start : start + rng.randint(3, 6)]
-        if len(_CJK.findall(piece)) >= 2 and '"' not in piece and "\n" not in piece:
+        if len(_CJK.findall(piece)) >= 2 and not _QUOTES.search(piece):
             return piece
     raise ValueError("no phrase in the text")

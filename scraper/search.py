@@ -218,11 +218,12 @@ def search(
     parsed, where, params = _query_sql(query, since, until, site, source)
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
     # Rank first, then cut snippets for the page of hits only.
-    cursor = archive.db.execute(_ranked_sql(where, sort), [parsed.match, *params])
+    sql, args = _ranked_sql(where, sort), [parsed.match, *params]
     if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
+        cursor = archive.db.execute(sql, args)
         ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
-    else:
-        ranked = _page(cursor, offset, wanted)
+    else:  # LIMIT lets SQLite keep only the top rows instead of sorting every match
+        ranked = archive.db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, wanted, offset]).fetchall()
     hits = _with_snippets(archive, parsed.terms, ranked)
     return _one_per_cluster(hits)[:limit] if collapse else hits
 
@@ -242,13 +243,6 @@ def _ranked_sql(where: str, sort: str) -> str:
         f"SELECT a.id, {RANK} FROM {FTS} JOIN articles a ON a.id = {FTS}.rowid"
         f" WHERE {FTS} MATCH ? AND {where} ORDER BY 2"
     )
-
-
-def _page(cursor, offset: int, wanted: int) -> list[tuple[int, float]]:
-    """Rows offset..offset+wanted of a cursor: FTS5 must rank every match before the first
-    row anyway, so skipping in Python costs the same as OFFSET and keeps one SQL text."""
-    rows = cursor.fetchmany(offset + wanted)
-    return rows[offset:]
 
 
 PHRASE_CHECK_BATCH = 100

@@ -32,8 +32,9 @@ def build(db: Path) -> scraper.Archive:
 
 
 def substring_scan(phrase: str) -> set[str]:
-    """What a quoted phrase must find: every article whose normalised text contains it."""
-    wanted = normalize(phrase).lower()
+    """What a quoted phrase must find: every article whose normalised text contains it (the
+    query language trims the spaces around a phrase)."""
+    wanted = normalize(phrase.strip()).lower()
     return {
         f"https://a.example/{n}"
         for n, body in enumerate(BODIES)
