@@ -395,6 +395,32 @@ def reindex_cmd(userdict: str | None, workers: int | None, db_path: str | None) 
     err.print(f"reindexed {total} articles")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every network, not only this machine).")  # fmt: skip
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allow-archive", is_flag=True, help="Allow archiving URLs from the web page.")
+@db_option
+def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) -> None:
+    """Search and read the archive in a browser: a local web app (Ctrl-C stops it).
+
+    \b
+    Examples:
+      scraper serve
+      scraper serve --port 9000 --allow-archive
+    """
+    from scraper.web import serve
+
+    path = db_path or default_db_path()
+    open_archive(path, create=False).close()  # missing: the usual one-line error, before binding
+    err.print(f"serving {path} at http://{_url_host(host)}:{port}/ (Ctrl-C to stop)")
+    serve(path, host, port, allow_archive)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 USER_ERRORS = (ArchiveError, ExportError, QueryError)
 
 

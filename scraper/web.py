@@ -1,0 +1,390 @@
+"""`scraper serve`: a local web app to search and read the archive.
+
+Server-rendered Jinja2 pages (autoescaped, no JavaScript) on Starlette. Every response carries
+a strict CSP; archived pages are served sandboxed so their scripts never run against the app.
+Archiving from the browser (web_archive.py) exists only when the app is created with
+allow_archive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scraper.article import PARAGRAPH_SEPARATOR
+from scraper.decode import decode_page
+from scraper.export import FORMATS, format_date, render_md, render_txt, safe_filename
+from scraper.search import QueryError
+from scraper.store import Archive, ArchiveError
+from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page
+from scraper.web_views import (
+    MAX_OFFSET,
+    BadParameter,
+    Pager,
+    chart,
+    export_records,
+    export_stream,
+    highlighted,
+    link_url,
+    meta_parts,
+    months,
+    neighbours,
+    page,
+    parse_id,
+    parse_int,
+    search_params,
+    total,
+)
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+PAGE_CSP = (
+    "default-src 'self'; frame-src 'self'; img-src 'self' data:; style-src 'self';"
+    " script-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": PAGE_CSP,
+    "x-frame-options": "SAMEORIGIN",  # our own article page frames the raw page
+    "referrer-policy": "no-referrer",  # reading the archive tells no site what was read
+    "x-content-type-options": "nosniff",
+}
+# A scraped page is shown as a sandboxed document: no scripts, no requests, inline styles only.
+RAW_HEADERS = {
+    "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    "x-content-type-options": "nosniff",
+}
+DOWNLOADS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "txt": ("text/plain", render_txt),
+    "md": ("text/markdown", render_md),
+    "json": ("application/json", lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n"),
+}
+EXPORT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class Connections:
+    """An Archive connection per thread: Starlette runs sync endpoints on a pool of threads,
+    and one sqlite3 connection must not be used by two of them at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+        self.opened: list[Archive] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> Archive:
+        archive = getattr(self.local, "archive", None)
+        if archive is None:
+            archive = self.local.archive = Archive(self.path, create=False)
+            with self.lock:
+                self.opened.append(archive)
+        return archive
+
+    def dedicated(self) -> Archive:
+        """A connection of its own, for a stream read on whichever thread is free."""
+        return Archive(self.path, create=False)
+
+    def close(self) -> None:
+        with self.lock:
+            for archive in self.opened:
+                archive.close()
+            self.opened.clear()
+            self.local = threading.local()  # threads that outlive the app open afresh
+
+
+@dataclass
+class WebState:
+    connections: Connections
+    templates: Environment
+    allow_archive: bool
+    csrf_token: str  # per app run: a form from an earlier run is refused
+    jobs: Jobs
+
+    def render(
+        self, request: Request, template: str, status: int = 200,
+        headers: Mapping[str, str] | None = None, **context: object,
+    ) -> HTMLResponse:  # fmt: skip
+        html = self.templates.get_template(template).render(
+            request=request, allow_archive=self.allow_archive, **context
+        )
+        return HTMLResponse(html, status, headers)
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response that does not set its own (the raw page)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    db_path: str | os.PathLike,
+    allow_archive: bool = False,
+    allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+) -> Starlette:
+    """The web app over the archive at `db_path` (which must exist). `allowed_hosts` are the
+    Host names it answers to: a local server refuses other names (DNS rebinding)."""
+    path = Path(db_path)
+    Archive(path, create=False).close()  # a missing archive fails here, not on the first page
+    state = WebState(Connections(path), _templates(), allow_archive, secrets.token_urlsafe(32),
+                     Jobs(path))  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.connections.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+            Middleware(SecurityHeaders),
+        ],
+        exception_handlers={
+            HTTPException: _http_error,
+            BadParameter: _bad_request,
+            QueryError: _bad_request,
+            ArchiveError: _archive_error,
+            Exception: _server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    return app
+
+
+def serve(
+    db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8765,
+    allow_archive: bool = False,
+) -> None:  # fmt: skip
+    """Run the app with uvicorn until Ctrl-C."""
+    import uvicorn
+
+    app = create_app(db_path, allow_archive, allowed_hosts(host))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """Host names the server answers to when bound to `host`."""
+    if host in ("0.0.0.0", "::", ""):
+        return ["*"]  # reachable under any name or address the machine has
+    return list(dict.fromkeys([*LOCAL_HOSTS, f"[{host}]" if ":" in host else host.lower()]))
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("scraper", "templates"),
+        autoescape=True,  # every template, whatever its name
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["highlight"] = lambda hit: highlighted(hit.snippet, hit.highlights)
+    env.globals["link_url"] = link_url
+    return env
+
+
+def _web(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: object,
+) -> HTMLResponse:
+    return _web(request).render(request, template, status, headers, **context)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def search_page(request: Request) -> Response:
+    """The search form and a page of results; without a query, the latest articles."""
+    params = search_params(request.query_params)
+    archive = _web(request).connections.get()
+    context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None}
+    if not archive.count():
+        return render(request, "search.html", empty=True, error=None, **context)
+    try:
+        found = total(archive, params)
+        hits = page(archive, params)
+    except QueryError as error:
+        return render(request, "search.html", 400, empty=False, error=str(error), **context)
+    context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit)}
+    return render(request, "search.html", empty=False, error=None, **context)
+
+
+def article_page(request: Request) -> Response:
+    """One article; with `pos` (its place in the results), links to its neighbours there."""
+    archive = _web(request).connections.get()
+    record = _record(archive, request.path_params["id"])
+    params = search_params(request.query_params)
+    pos = request.query_params.get("pos")
+    position = before = after = back = None
+    if pos is not None:
+        position = parse_int(pos, "pos", 0, MAX_OFFSET)
+        before, after = neighbours(archive, params, position, record["id"])
+        back = params.query_string(offset=position - position % params.limit)
+    raw_pages = archive.db.execute(
+        "SELECT count(*) FROM raw_pages WHERE article_id = ?", [record["id"]]
+    ).fetchone()[0]
+    paragraphs = [p.strip() for p in (record["body"] or "").split(PARAGRAPH_SEPARATOR)]
+    return render(request, "article.html", record=record, meta=meta_parts(record),
+                  paragraphs=[p for p in paragraphs if p], params=params, position=position,
+                  before=before, after=after, back=back, raw_pages=raw_pages)  # fmt: skip
+
+
+def _record(archive: Archive, key: str) -> dict:
+    article_id = parse_id(key)
+    record = archive.get(article_id)
+    if record is None:
+        raise HTTPException(404, f"no article {article_id} in the archive")
+    return record
+
+
+def download(request: Request) -> Response:
+    """/article/{id}.txt|.md|.json, as an attachment named after the title and date."""
+    fmt = request.path_params["fmt"]
+    if fmt not in DOWNLOADS:
+        raise BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(DOWNLOADS)}")
+    record = _record(_web(request).connections.get(), request.path_params["id"])
+    media_type, render_record = DOWNLOADS[fmt]
+    name = safe_filename(record["title"], record["published_at"], fmt, set())
+    disposition = _attachment(name, f"article-{record['id']}.{fmt}")
+    return Response(render_record(record), media_type=media_type, headers=disposition)
+
+
+def _attachment(name: str, ascii_name: str) -> dict[str, str]:
+    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    return {"content-disposition": f"attachment; filename=\"{ascii_name}\"; "
+                                   f"filename*=UTF-8''{quote(name, safe='')}"}  # fmt: skip
+
+
+def raw_page(request: Request) -> Response:
+    """The archived page as fetched (decoded to UTF-8), for the article page's sandboxed frame."""
+    archive = _web(request).connections.get()
+    article_id = parse_id(request.path_params["id"])
+    number = parse_int(request.query_params.get("page"), "page", 1, 1000)
+    pages = archive.raw_pages(article_id)
+    if not 1 <= number <= len(pages):
+        raise HTTPException(404, f"no archived page {number} for article {article_id}")
+    raw = pages[number - 1]
+    text = decode_page(raw.content, raw.encoding).text
+    plain = (raw.content_type or "").startswith("text/plain")  # a text capture, not HTML
+    return Response(text, media_type="text/plain" if plain else "text/html", headers=RAW_HEADERS)
+
+
+def export(request: Request) -> Response:
+    """Every result of the current search (or filters) as one streamed txt/md/jsonl/csv file."""
+    params = search_params(request.query_params)
+    fmt = request.query_params.get("format") or "txt"
+    if fmt not in FORMATS:
+        raise BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    archive = _web(request).connections.dedicated()
+    try:
+        records = export_records(archive, params)
+    except BaseException:
+        archive.close()
+        raise
+    headers = _attachment(f"articles.{fmt}", f"articles.{fmt}")
+    return StreamingResponse(export_stream(archive, records, fmt), headers=headers,
+                             media_type=EXPORT_TYPES[fmt])  # fmt: skip
+
+
+def overview(request: Request) -> Response:
+    """Counts per site, 来源 and month, and the latest failures with their reasons."""
+    archive = _web(request).connections.get()
+    stats = archive.stats()
+    charts = {
+        "months": chart(months(archive), "month"),
+        "sites": chart(stats["by_site"], "site"),
+        "sources": chart(stats["by_source"], "source"),
+    }
+    return render(request, "overview.html", stats=stats, charts=charts,
+                  failures=archive.failures(FAILURES_SHOWN))  # fmt: skip
+
+
+FAILURES_SHOWN = 50
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return _error_page(request, error.status_code, str(error.detail), error.headers)
+
+
+async def _bad_request(request: Request, error: Exception) -> Response:
+    return _error_page(request, 400, str(error))
+
+
+async def _archive_error(request: Request, error: Exception) -> Response:
+    return _error_page(request, 503, str(error))
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    # Outside the middleware stack: the security headers are added here by hand.
+    response = _error_page(request, 500, f"internal error: {type(error).__name__}")
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _error_page(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    return render(request, "error.html", status, headers, code=status, message=message)
+
+
+ROUTES = [
+    Route("/", search_page, name="search"),
+    Route("/overview", overview, name="overview"),
+    Route("/export", export, name="export"),
+    Route("/article/{id}/raw", raw_page, name="raw"),
+    Route("/article/{id}.{fmt}", download, name="download"),
+    Route("/article/{id}", article_page, name="article"),
+    Route("/archive", archive_form, name="archive_form"),
+    Route("/archive", archive_submit, methods=["POST"], max_body_size=MAX_FORM_BYTES),
+    Route("/archive/jobs/{job_id}", job_page, name="job"),
+    Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+]

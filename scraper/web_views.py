@@ -1,0 +1,262 @@
+"""What scraper/web.py's pages show, without any routing: request parameters, a page of results
+(search, or the latest articles when there is no query), neighbours in a result list, snippets
+as safe HTML, overview counts and export streams."""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from urllib.parse import urlencode, urlsplit
+
+from markupsafe import Markup, escape
+
+from scraper.export import export_chunks, format_date
+from scraper.search import SORTS, Hit, count, filter_sql, matching_ids, search
+from scraper.store import Archive
+
+PAGE_SIZE = 20
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000_000
+MAX_TEXT = 500  # characters in a query or filter: more is a pasted article, not a search
+SNIPPET_CHARS = 100
+_DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII only: int() also takes "٣" and "1_0"
+
+
+class BadParameter(ValueError):
+    """A request parameter that is not what the page expects: a 400 with this message."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The search state every results link carries: query, filters, sort and page."""
+
+    q: str = ""
+    since: str | None = None
+    until: str | None = None
+    site: str | None = None
+    source: str | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = PAGE_SIZE
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        return {"since": self.since, "until": self.until, "site": self.site, "source": self.source}
+
+    def query_string(self, **changes: object) -> str:
+        """URL parameters for this state with `changes`, leaving out defaults."""
+        values = {**asdict(self), **changes}
+        defaults = asdict(SearchParams())
+        kept = {k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)}
+        return urlencode(kept)
+
+
+def parse_int(value: str | None, name: str, default: int, maximum: int) -> int:
+    if value is None or value == "":
+        return default
+    if not _DIGITS.fullmatch(value) or int(value) > maximum:
+        raise BadParameter(f"{name} must be a whole number from 0 to {maximum}, not {value!r}")
+    return int(value)
+
+
+def parse_id(value: str) -> int:
+    if not _DIGITS.fullmatch(value):
+        raise BadParameter(f"not an article id: {value!r}")
+    return int(value)
+
+
+def _text(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name, "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadParameter(f"{name} is longer than {MAX_TEXT} characters")
+    return value or None
+
+
+def search_params(params: Mapping[str, str]) -> SearchParams:
+    """Validated search state from a query string; dates are checked by the search itself."""
+    sort = params.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise BadParameter(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    limit = parse_int(params.get("limit"), "limit", PAGE_SIZE, MAX_LIMIT)
+    if limit == 0:
+        raise BadParameter("limit must be at least 1")
+    return SearchParams(
+        q=_text(params, "q") or "",
+        since=_text(params, "since"),
+        until=_text(params, "until"),
+        site=_text(params, "site"),
+        source=_text(params, "source"),
+        sort=sort,
+        offset=parse_int(params.get("offset"), "offset", 0, MAX_OFFSET),
+        limit=limit,
+    )
+
+
+def total(archive: Archive, params: SearchParams) -> int:
+    if params.q:
+        return count(archive, params.q, **params.filters)
+    where, args = filter_sql(**params.filters)
+    return archive.db.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
+
+
+def page(archive: Archive, params: SearchParams) -> list[Hit]:
+    """The page of results `params` names: search hits, or without a query the latest
+    articles (newest first) matching the filters."""
+    if params.q:
+        return search(archive, params.q, **params.filters, sort=params.sort,
+                      limit=params.limit, offset=params.offset)  # fmt: skip
+    return _latest(archive, params)
+
+
+def _latest(archive: Archive, params: SearchParams) -> list[Hit]:
+    where, args = filter_sql(**params.filters)
+    rows = archive.db.execute(
+        "SELECT id, url, title, source, site, published_at, substr(coalesce(body, ''), 1, ?),"
+        f" length(body) > ? FROM articles WHERE {where}"
+        " ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?",
+        [SNIPPET_CHARS, SNIPPET_CHARS, *args, params.limit, params.offset],
+    )
+    return [
+        Hit(article_id, url, title, source, site, published_at, start + ("…" if more else ""))
+        for article_id, url, title, source, site, published_at, start, more in rows
+    ]
+
+
+def neighbours(
+    archive: Archive, params: SearchParams, position: int, article_id: int
+) -> tuple[int | None, int | None]:
+    """The ids before and after `article_id`, found at `position` by running the same search;
+    (None, None) when the results have changed since the link was made."""
+    first = max(position - 1, 0)
+    window = page(archive, replace(params, offset=first, limit=3))
+    at = position - first
+    if at >= len(window) or window[at].id != article_id:
+        return None, None
+    before = window[at - 1].id if at > 0 else None
+    after = window[at + 1].id if at + 1 < len(window) else None
+    return before, after
+
+
+def highlighted(snippet: str, spans: Iterable[tuple[int, int]]) -> Markup:
+    """The snippet as HTML: every piece escaped on its own, the matches wrapped in <mark>."""
+    text = snippet.replace("\n", " ")  # paragraph breaks; same length, so the spans still fit
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        start = max(start, last)  # defensive: spans are sorted and merged by the search
+        if start >= end:
+            continue
+        pieces += [escape(text[last:start]), Markup("<mark>"), escape(text[start:end]),
+                   Markup("</mark>")]  # fmt: skip
+        last = end
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
+
+
+def link_url(url: str | None) -> str | None:
+    """The URL if it is safe to link to (http/https only: no javascript:, data:, file:)."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+def meta_parts(record: dict) -> list[str]:
+    """来源 · 作者 · 责编 · time, as the txt export shows them; missing ones left out."""
+    labelled = [(label, record.get(key)) for label, key in
+                (("来源", "source"), ("作者", "author"), ("责编", "editor"))]  # fmt: skip
+    parts = [f"{label}：{value}" for label, value in labelled if value]
+    when = format_date(record.get("published_at"))
+    return parts + [when] if when else parts
+
+
+@dataclass(frozen=True)
+class Pager:
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def previous(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+def chart(rows: list[tuple[str, int]], key: str) -> dict:
+    """Rows of (name, count, link to its articles) and the largest count, for CSS-free bars:
+    the template draws each as a <progress> element (inline styles are blocked by the CSP)."""
+    linked = [(name, n, _filter_link(key, name)) for name, n in rows]
+    return {"rows": linked, "most": max((n for _, n in rows), default=1)}
+
+
+def _filter_link(key: str, name: str) -> str | None:
+    if name in ("(none)", UNDATED):
+        return None
+    if key == "month":  # full dates, which the search form's date inputs can show
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name):
+            return None  # a published_at the extractor did not normalise
+        last = calendar.monthrange(int(name[:4]), int(name[5:]))[1]
+        return "/?" + urlencode({"since": f"{name}-01", "until": f"{name}-{last:02d}"})
+    return "/?" + urlencode({key: name})
+
+
+UNDATED = "未注明"
+
+
+def months(archive: Archive) -> list[tuple[str, int]]:
+    """Articles per month of publication, oldest first; undated ones last."""
+    rows = archive.db.execute(
+        "SELECT substr(published_at, 1, 7), count(*) FROM articles"
+        " WHERE published_at IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    undated = archive.db.execute(
+        "SELECT count(*) FROM articles WHERE published_at IS NULL"
+    ).fetchone()[0]
+    return [tuple(row) for row in rows] + ([(UNDATED, undated)] if undated else [])
+
+
+def export_records(archive: Archive, params: SearchParams) -> Iterator[dict]:
+    """Every record the search state matches (not one page), read lazily in batches.
+
+    The query runs before this returns, so a bad query is raised here, not halfway through
+    a download."""
+    if not params.q:
+        return archive.records(*filter_sql(**params.filters))
+    ids = matching_ids(archive, params.q, sort=params.sort, **params.filters)
+    first = next(ids, None)
+    return archive.records_by_id(itertools.chain([first], ids) if first is not None else [])
+
+
+EXPORT_CHUNK = 64 * 1024  # characters per response chunk: one per article is too chatty
+
+
+def export_stream(archive: Archive, records: Iterable[dict], fmt: str) -> Iterator[bytes]:
+    """The export as UTF-8 chunks of about EXPORT_CHUNK characters; closes `archive` (the
+    download's own connection) when done or when the client goes away."""
+    try:
+        if fmt == "csv":
+            yield "\ufeff".encode()  # spreadsheets read UTF-8 CSV as Chinese only with a BOM
+        pending: list[str] = []
+        size = 0
+        for chunk in export_chunks(records, fmt):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= EXPORT_CHUNK:
+                yield "".join(pending).encode()
+                pending, size = [], 0
+        yield "".join(pending).encode()
+    finally:
+        archive.close()
