@@ -123,7 +123,11 @@ class Archive:
     # -- schema ---------------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        """Create what is missing; columns added since an archive was made are added to it."""
+        """Create what is missing; columns added since an archive was made are added to it.
+        An archive already at this schema is only read: opening it takes no write lock."""
+        if self._schema_is_current():
+            add_words(self.user_words())
+            return
         fresh = "articles" not in self.db.table_names()
         with self.db.conn:
             self.db.executescript(_SCHEMA_SQL)
@@ -140,6 +144,12 @@ class Archive:
             if fresh:
                 self.set_meta("index_signature", index_signature())
         add_words(self.user_words())
+
+    def _schema_is_current(self) -> bool:
+        try:
+            return self.meta("schema_version") == SCHEMA_VERSION
+        except sqlite3.OperationalError:  # no meta table yet: a new archive
+            return False
 
     def set_meta(self, key: str, value: str) -> None:
         self._sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value)

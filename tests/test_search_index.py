@@ -94,3 +94,10 @@ def test_a_schema_1_archive_is_migrated_on_open(tmp_path):
         archive.save(scraper.Article(url=seed, title="改了", body="量子计算突破。"))
         assert not archive.search('"业互联"')  # the old entry left the index cleanly
         archive.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_opening_a_current_archive_writes_nothing(db):
+    build(db).close()
+    with scraper.Archive(db, create=False) as archive:
+        assert archive.db.conn.total_changes == 0  # a reader never waits for a writer's lock
+        assert archive.search("工业")
