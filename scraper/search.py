@@ -288,7 +288,7 @@ def _with_snippets(
     for article_id, score in ranked:
         if article_id in by_id:
             _, url, title, source, site, published_at, body, cluster = by_id[article_id]
-            snippet, spans = make_snippet(body or "", terms)
+            snippet, spans = make_snippet(body or "", terms, title=title)
             hits.append(Hit(article_id, url, title, source, site, published_at, snippet, spans,
                             score, cluster))  # fmt: skip
     return hits
@@ -353,14 +353,17 @@ def _query_sql(
 
 
 def make_snippet(
-    original: str, terms: list[str], width: int = SNIPPET_CHARS
+    original: str, terms: list[str], width: int = SNIPPET_CHARS, title: str | None = None
 ) -> tuple[str, list[tuple[int, int]]]:
     """A window of the original text around the first match, with every match in it marked.
 
     Terms are normalised (NFKC, 繁→简, lower-case); they are looked for in the text as it is,
     and, if none is there, in its normalised form, which has the same offsets: either way the
-    window shows the article's own script."""
-    spans = _spans(original.lower(), terms) or _spans(normalize(original).lower(), terms)
+    window shows the article's own script. Normalising costs more than the rest of a search
+    page, so it is skipped when the match is plainly in the title instead."""
+    spans = _spans(original.lower(), terms)
+    if not spans and not (title and _spans(title.lower(), terms)):
+        spans = _spans(normalize(original).lower(), terms)
     begin = max(0, spans[0][0] - width // 4) if spans else 0
     end = min(len(original), begin + width)
     lead = _ELLIPSIS if begin > 0 else ""

@@ -189,3 +189,11 @@ def test_corrupt_database_is_reported_and_left_untouched(tmp_path):
     with pytest.raises(scraper.store.ArchiveError, match="not a valid archive"):
         scraper.Archive(path)
     assert path.read_bytes() == junk
+
+
+def test_snippet_of_a_title_only_match_is_the_opening_unmarked():
+    body = "正文第一段没有提到那个词。" * 20
+    snippet, spans = make_snippet(body, ["量子"], width=12, title="量子计算新突破")
+    assert snippet == body[:12] + "…" and spans == []
+    traditional = make_snippet("臺灣颱風過境。", ["台风"], title="颱風消息")
+    assert traditional[1] == [(2, 4)]  # the title holds it only in another script: still found
