@@ -101,3 +101,22 @@ def test_traditional_and_simplified_find_each_other(archive):
     (hit,) = archive.search("气象")
     assert "氣象" in hit.snippet  # the snippet shows the article's own script
     assert [h.url for h in archive.search('"北部山区"')] == ["https://tw.example/4"]
+
+
+@pytest.mark.parametrize(
+    "query, urls",
+    [
+        ("发展 人工智能", {"https://b.example/2"}),  # AND
+        (
+            "中华人民共和国 OR 智能",
+            {"https://a.example/1", "https://b.example/2", "https://a.example/3"},
+        ),
+        ("发展 -报告", {"https://b.example/2"}),  # 发展报告 (/3) excluded
+        ('发展 -"离不开"', {"https://b.example/2"}),  # an excluded phrase
+        ('"平台加速" site:a.example', {"https://a.example/1"}),
+        ("人工 source:某日报 until:2024", {"https://a.example/3"}),
+    ],
+)
+def test_each_query_form_on_an_archive(archive, query, urls):
+    assert {h.url for h in archive.search(query)} == urls
+    assert count(archive, query) == len(urls)
