@@ -218,7 +218,7 @@ def search(
     parsed, where, params = _query_sql(query, since, until, site, source)
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
     # Rank first, then cut snippets for the page of hits only.
-    sql, args = _ranked_sql(where, sort), [parsed.match, *params]
+    sql, args = _ranked_query(archive, parsed, where, params, sort)
     if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
         cursor = archive.db.execute(sql, args)
         ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
@@ -228,21 +228,44 @@ def search(
     return _one_per_cluster(hits)[:limit] if collapse else hits
 
 
-def _ranked_sql(where: str, sort: str) -> str:
-    """Matching article ids (with their score), best first. Without filters, relevance reads
-    the index alone; by date, no bm25 is computed and articles are read in date order."""
-    match = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?"
+def _ranked_query(
+    archive: Archive, parsed: ParsedQuery, where: str, params: list[object], sort: str
+) -> tuple[str, list[object]]:
+    """SQL and arguments for the matching article ids (with their score), best first. Without
+    filters, relevance reads the index alone; by date, no bm25 is computed."""
     if sort == "date":
-        return (
-            f"SELECT a.id, 0.0 FROM articles a WHERE a.id IN ({match}) AND {where}"
-            " ORDER BY a.published_at DESC"
-        )
+        return _by_date(archive, parsed.match, where, params)
     if where == "1":
-        return f"SELECT rowid, {RANK} FROM {FTS} WHERE {FTS} MATCH ? ORDER BY 2"
+        return f"SELECT rowid, {RANK} FROM {FTS} WHERE {FTS} MATCH ? ORDER BY 2", [parsed.match]
     return (
         f"SELECT a.id, {RANK} FROM {FTS} JOIN articles a ON a.id = {FTS}.rowid"
         f" WHERE {FTS} MATCH ? AND {where} ORDER BY 2"
-    )
+    ), [parsed.match, *params]
+
+
+FEW_MATCHES = 5000  # below this, date order sorts the matches; above, it walks the date index
+
+
+def _by_date(
+    archive: Archive, match: str, where: str, params: list[object]
+) -> tuple[str, list[object]]:
+    """Newest first. A few matches are looked up and sorted; many are found by walking the
+    published_at index newest first until the page is full, which stops early (sorting 90,000
+    matches costs ~130 ms at 100,000 articles, the walk ~20)."""
+    order = "ORDER BY a.published_at DESC, a.id DESC"
+    first = archive.db.execute(
+        f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? LIMIT {FEW_MATCHES}", [match]
+    ).fetchall()
+    if len(first) < FEW_MATCHES:
+        ids = json.dumps([article_id for (article_id,) in first])
+        return (
+            "SELECT a.id, 0.0 FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))"
+            f" AND {where} {order}"
+        ), [ids, *params]
+    return (
+        "SELECT a.id, 0.0 FROM articles a INDEXED BY articles_published_at"
+        f" WHERE a.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?) AND {where} {order}"
+    ), [match, *params]
 
 
 PHRASE_CHECK_BATCH = 100
@@ -314,7 +337,7 @@ def matching_ids(
     """Every matching article id, best first (or newest first), streamed: for exports of any
     size. Quoted phrases are verified in batches as the ids are read."""
     parsed, where, params = _query_sql(query, **filters)
-    cursor = archive.db.execute(_ranked_sql(where, sort), [parsed.match, *params])
+    cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, sort))
     while batch := cursor.fetchmany(PHRASE_CHECK_BATCH):
         ids = [article_id for article_id, _ in batch]
         if parsed.phrases:
@@ -327,7 +350,7 @@ def count(archive: Archive, query: str, **filters: str | None) -> int:
     """How many articles match (the same filters as search)."""
     parsed, where, params = _query_sql(query, **filters)
     if parsed.phrases:
-        cursor = archive.db.execute(_ranked_sql(where, "date"), [parsed.match, *params])
+        cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, "date"))
         return len(_verified(archive, cursor, parsed.phrases, archive.count()))
     join = f" JOIN articles a ON a.id = {FTS}.rowid" if where != "1" else ""
     sql = f"SELECT count(*) FROM {FTS}{join} WHERE {FTS} MATCH ? AND {where}"

@@ -14,7 +14,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,6 +40,7 @@ from scraper.web_views import (
     MAX_OFFSET,
     BadParameter,
     Pager,
+    ResultIds,
     chart,
     export_records,
     export_stream,
@@ -121,6 +122,7 @@ class WebState:
     allow_archive: bool
     csrf_token: str  # per app run: a form from an earlier run is refused
     jobs: Jobs
+    result_ids: ResultIds = field(default_factory=ResultIds)  # for prev/next on article pages
 
     def render(
         self, request: Request, template: str, status: int = 200,
@@ -248,6 +250,7 @@ def search_page(request: Request) -> Response:
     try:
         found = total(archive, params)
         hits = page(archive, params)
+        _web(request).result_ids.remember(params, hits)
     except QueryError as error:
         return render(request, "search.html", 400, empty=False, error=str(error), **context)
     context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit)}
@@ -263,7 +266,8 @@ def article_page(request: Request) -> Response:
     position = before = after = back = None
     if pos is not None:
         position = parse_int(pos, "pos", 0, MAX_OFFSET)
-        before, after = neighbours(archive, params, position, record["id"])
+        known = _web(request).result_ids
+        before, after = neighbours(archive, params, position, record["id"], known)
         back = params.query_string(offset=position - position % params.limit)
     raw_pages = archive.db.execute(
         "SELECT count(*) FROM raw_pages WHERE article_id = ?", [record["id"]]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode, urlsplit
@@ -125,18 +128,56 @@ def _latest(archive: Archive, params: SearchParams) -> list[Hit]:
     ]
 
 
+class ResultIds:
+    """The ids recent result pages showed, by position: an article opened from the results finds
+    its previous and next there instead of running the search again (a ranked search over a
+    frequent word costs ~100 ms at 100,000 articles). Entries expire, so links made before the
+    archive changed go stale for minutes at most."""
+
+    def __init__(self, lists: int = 256, seconds: float = 600.0) -> None:
+        self.lists, self.seconds = lists, seconds
+        self._ids: OrderedDict[SearchParams, tuple[float, dict[int, int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, params: SearchParams, hits: list[Hit]) -> None:
+        key, now = replace(params, offset=0), time.monotonic()
+        with self._lock:
+            born, ids = self._ids.pop(key, (now, {}))
+            if now - born > self.seconds:
+                born, ids = now, {}
+            ids.update((params.offset + i, hit.id) for i, hit in enumerate(hits))
+            self._ids[key] = (born, ids)
+            while len(self._ids) > self.lists:
+                self._ids.popitem(last=False)
+
+    def around(self, params: SearchParams, position: int) -> list[int | None] | None:
+        """The ids at position-1, position and position+1, if all of them are remembered."""
+        with self._lock:
+            born, ids = self._ids.get(replace(params, offset=0), (0.0, {}))
+        if time.monotonic() - born > self.seconds:
+            return None
+        wanted = [p for p in (position - 1, position, position + 1) if p >= 0]
+        if not all(p in ids for p in wanted):
+            return None
+        return [ids[position - 1] if position else None, ids[position], ids[position + 1]]
+
+
 def neighbours(
-    archive: Archive, params: SearchParams, position: int, article_id: int
+    archive: Archive, params: SearchParams, position: int, article_id: int, known: ResultIds
 ) -> tuple[int | None, int | None]:
-    """The ids before and after `article_id`, found at `position` by running the same search;
-    (None, None) when the results have changed since the link was made."""
-    first = max(position - 1, 0)
-    window = page(archive, replace(params, offset=first, limit=3))
-    at = position - first
-    if at >= len(window) or window[at].id != article_id:
+    """The ids before and after `article_id` at `position` in the results, from the ids the
+    result pages showed or else by running the same search; (None, None) when the results
+    have changed since the link was made."""
+    window = known.around(params, position)
+    if window is None:
+        first = max(position - 1, 0)
+        hits = page(archive, replace(params, offset=first, limit=3))
+        known.remember(replace(params, offset=first), hits)
+        padding = [None] * (1 - (position - first))  # nothing before the first result
+        window = padding + [hit.id for hit in hits] + [None] * 3
+    before, here, after = window[:3]
+    if here != article_id:
         return None, None
-    before = window[at - 1].id if at > 0 else None
-    after = window[at + 1].id if at + 1 < len(window) else None
     return before, after
 
 

@@ -6,7 +6,7 @@ import pytest
 
 import scraper
 from scraper.maintenance import reindex
-from scraper.search import QueryError, count
+from scraper.search import QueryError, build_match, count
 
 
 def article(url: str, title: str, body: str, date: str, site: str = "a.example") -> scraper.Article:
@@ -120,3 +120,17 @@ def test_traditional_and_simplified_find_each_other(archive):
 def test_each_query_form_on_an_archive(archive, query, urls):
     assert {h.url for h in archive.search(query)} == urls
     assert count(archive, query) == len(urls)
+
+
+def test_date_order_is_the_same_whether_matches_are_sorted_or_the_index_walked(
+    archive, monkeypatch
+):
+    import scraper.search as search_module
+
+    sorted_matches = [h.url for h in archive.search("发展", sort="date")]
+    monkeypatch.setattr(search_module, "FEW_MATCHES", 1)  # every query counts as "many"
+    walked = [h.url for h in archive.search("发展", sort="date")]
+    assert walked == sorted_matches and len(walked) == 2
+    sql, args = search_module._by_date(archive, build_match("发展"), "1", [])
+    plan = " ".join(str(row) for row in archive.db.execute(f"EXPLAIN QUERY PLAN {sql}", args))
+    assert "articles_published_at" in plan and "TEMP B-TREE" not in plan  # no sort: a walk

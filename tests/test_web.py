@@ -507,3 +507,26 @@ def test_serve_runs_uvicorn_on_localhost(run_cli, archive_path, monkeypatch):
     result = run_cli("serve", "--db", archive_path)
     assert result.code == 0 and "http://127.0.0.1:8765/" in result.err
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8765
+
+
+def test_neighbours_come_from_the_result_page_without_searching_again(client, monkeypatch):
+    results = client.get("/", params={"q": "智慧公交", "offset": 20}).text
+    order = ids_of(results)
+    import scraper.web_views as views
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the result page's ids should have been enough")
+
+    monkeypatch.setattr(views, "page", no_search)
+    text = client.get(f"/article/{order[5]}", params={"q": "智慧公交", "pos": 25}).text
+    assert f'href="/article/{order[4]}?' in text and f'href="/article/{order[6]}?' in text
+
+
+def test_neighbours_of_the_first_result_without_a_result_page(client, archive_path):
+    order = ids_of(client.get("/", params={"q": "智慧公交", "sort": "date"}).text)
+    fresh = TestClient(create_app(archive_path), base_url=BASE)  # nothing remembered
+    text = fresh.get(
+        f"/article/{order[0]}", params={"q": "智慧公交", "sort": "date", "pos": 0}
+    ).text
+    assert 'id="prev"' not in text
+    assert f'id="next" rel="next" href="/article/{order[1]}?' in text
