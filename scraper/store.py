@@ -364,9 +364,10 @@ class Archive:
             )
             return [tuple(r) for r in self.db.execute(sql).fetchall()]
 
-        first, last = self.db.execute(
-            "SELECT min(published_at), max(published_at) FROM articles"
-        ).fetchone()
+        # Two statements: SQLite answers a lone min() or max() from the index in one step, but
+        # scans the whole index for both at once.
+        first = self.db.execute("SELECT min(published_at) FROM articles").fetchone()[0]
+        last = self.db.execute("SELECT max(published_at) FROM articles").fetchone()[0]
         return {
             "path": str(self.path),
             "articles": self.count(),
