@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -213,19 +214,38 @@ def search(
     """Hits with a highlighted snippet of the original text, ranked by bm25 (title 10x body,
     hidden sub-words 0.5x) or newest first; sorting by date computes no ranking at all.
     `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     parsed, where, params = _query_sql(query, since, until, site, source)
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
-    # Rank first, then cut snippets for the page of hits only.
-    sql, args = _ranked_query(archive, parsed, where, params, sort)
+    sql, args = _ranked_query(archive, parsed, where, params, _checked(sort))
     if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
         cursor = archive.db.execute(sql, args)
         ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
     else:  # LIMIT lets SQLite keep only the top rows instead of sorting every match
         ranked = archive.db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, wanted, offset]).fetchall()
-    hits = _with_snippets(archive, parsed.terms, ranked)
+    hits = _with_snippets(archive, parsed.terms, ranked)  # snippets for the page only
     return _one_per_cluster(hits)[:limit] if collapse else hits
+
+
+def search_and_count(
+    archive: Archive, query: str, *, limit: int = 20, offset: int = 0,
+    sort: str = "relevance", **filters: str | None,
+) -> tuple[list[Hit], int]:  # fmt: skip
+    """A page of hits and the number of matches in all, as a results page shows them. A quoted
+    phrase is the costliest thing to match (it walks the character index), so its matches are
+    read once, counted and paged; other queries count in the index, then rank a page."""
+    parsed, where, params = _query_sql(query, **filters)
+    if CHARACTERS not in parsed.match:
+        hits = search(archive, query, limit=limit, offset=offset, sort=sort, **filters)
+        return hits, count(archive, query, **filters)
+    cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, _checked(sort)))
+    rows = _verified(archive, cursor, parsed.phrases) if parsed.phrases else cursor.fetchall()
+    return _with_snippets(archive, parsed.terms, rows[offset : offset + limit]), len(rows)
+
+
+def _checked(sort: str) -> str:
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    return sort
 
 
 def _ranked_query(
@@ -271,7 +291,9 @@ def _by_date(
 PHRASE_CHECK_BATCH = 100
 
 
-def _verified(archive: Archive, cursor, phrases: list[str], wanted: int) -> list[tuple[int, float]]:
+def _verified(
+    archive: Archive, cursor, phrases: list[str], wanted: int = sys.maxsize
+) -> list[tuple[int, float]]:
     """Ranked candidates whose title or body contains every phrase, in rank order."""
     kept: list[tuple[int, float]] = []
     while len(kept) < wanted and (batch := cursor.fetchmany(PHRASE_CHECK_BATCH)):
@@ -351,7 +373,7 @@ def count(archive: Archive, query: str, **filters: str | None) -> int:
     parsed, where, params = _query_sql(query, **filters)
     if parsed.phrases:
         cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, "date"))
-        return len(_verified(archive, cursor, parsed.phrases, archive.count()))
+        return len(_verified(archive, cursor, parsed.phrases))
     join = f" JOIN articles a ON a.id = {FTS}.rowid" if where != "1" else ""
     sql = f"SELECT count(*) FROM {FTS}{join} WHERE {FTS} MATCH ? AND {where}"
     return archive.db.execute(sql, [parsed.match, *params]).fetchone()[0]

@@ -49,11 +49,10 @@ from scraper.web_views import (
     meta_parts,
     months,
     neighbours,
-    page,
     parse_id,
     parse_int,
+    results,
     search_params,
-    total,
 )
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -248,8 +247,7 @@ def search_page(request: Request) -> Response:
     if not archive.count():
         return render(request, "search.html", empty=True, error=None, **context)
     try:
-        found = total(archive, params)
-        hits = page(archive, params)
+        hits, found = results(archive, params)
         _web(request).result_ids.remember(params, hits)
     except QueryError as error:
         return render(request, "search.html", 400, empty=False, error=str(error), **context)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from markupsafe import Markup, escape
 
 from scraper.export import export_chunks, format_date
-from scraper.search import SORTS, Hit, count, filter_sql, matching_ids, search
+from scraper.search import SORTS, Hit, filter_sql, matching_ids, search, search_and_count
 from scraper.store import Archive
 
 PAGE_SIZE = 20
@@ -98,11 +98,14 @@ def search_params(params: Mapping[str, str]) -> SearchParams:
     )
 
 
-def total(archive: Archive, params: SearchParams) -> int:
+def results(archive: Archive, params: SearchParams) -> tuple[list[Hit], int]:
+    """The page of results `params` names and how many there are in all."""
     if params.q:
-        return count(archive, params.q, **params.filters)
+        return search_and_count(archive, params.q, **params.filters, sort=params.sort,
+                                limit=params.limit, offset=params.offset)  # fmt: skip
     where, args = filter_sql(**params.filters)
-    return archive.db.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()[0]
+    found = archive.db.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()
+    return _latest(archive, params), found[0]
 
 
 def page(archive: Archive, params: SearchParams) -> list[Hit]:
@@ -134,7 +137,7 @@ class ResultIds:
     frequent word costs ~100 ms at 100,000 articles). Entries expire, so links made before the
     archive changed go stale for minutes at most."""
 
-    def __init__(self, lists: int = 256, seconds: float = 600.0) -> None:
+    def __init__(self, lists: int = 1024, seconds: float = 600.0) -> None:
         self.lists, self.seconds = lists, seconds
         self._ids: OrderedDict[SearchParams, tuple[float, dict[int, int]]] = OrderedDict()
         self._lock = threading.Lock()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import scraper
 import scraper.maintenance
-from scraper.search import count
+from scraper.search import count, search_and_count
 from scraper.segment import normalize
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -55,6 +55,8 @@ def test_quoted_phrases_find_exactly_what_a_substring_scan_finds(db, data):
         found = {h.url for h in archive.search(f'"{phrase}"', limit=100)}
         assert found == substring_scan(phrase)
         assert count(archive, f'"{phrase}"') == len(found)
+        page, total = search_and_count(archive, f'"{phrase}"', limit=100)
+        assert {h.url for h in page} == found and total == len(found)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 

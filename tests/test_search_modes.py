@@ -6,7 +6,7 @@ import pytest
 
 import scraper
 from scraper.maintenance import reindex
-from scraper.search import QueryError, build_match, count
+from scraper.search import SORTS, QueryError, build_match, count, search_and_count
 
 
 def article(url: str, title: str, body: str, date: str, site: str = "a.example") -> scraper.Article:
@@ -120,6 +120,9 @@ def test_traditional_and_simplified_find_each_other(archive):
 def test_each_query_form_on_an_archive(archive, query, urls):
     assert {h.url for h in archive.search(query)} == urls
     assert count(archive, query) == len(urls)
+    for sort in SORTS:
+        hits, total = search_and_count(archive, query, sort=sort, limit=1, offset=1)
+        assert total == len(urls) and len(hits) == min(1, len(urls) - 1)
 
 
 def test_date_order_is_the_same_whether_matches_are_sorted_or_the_index_walked(
