@@ -10,6 +10,7 @@ incrementally: the 30,000-article archive is the 10,000 one plus 20,000 more art
     python benchmarks/search_bench.py                          # 10,000 articles
     python benchmarks/search_bench.py --sizes 2000             # a quick run
     python benchmarks/search_bench.py --sizes 10000,30000,100000 --keep /tmp/dbs --json
+    python benchmarks/search_bench.py --measure /tmp/dbs/archive-100000.db --queries 60
 
 Sizes not run are extrapolated linearly (indexing time and DB size only, never latency). The
 source pages are read at run time and the archives live in a temporary directory (or --keep
@@ -69,6 +70,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="Build in DIR and keep archive-N.db for every size.")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="Print one JSON document.")
+    parser.add_argument("--measure", type=Path, metavar="DB",
+                        help="Only time the queries on an archive built before (--keep).")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -84,6 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     source = load_source(args.corpus if args.corpus.is_dir() else None, args.seed_file)
     queries = draw_queries(source, args.sizes[0], args.queries, args.seed)
+    if args.measure:
+        _print_queries(time_queries(args.measure, queries))
+        return
     result = {"environment": environment(), "corpus": corpus_info(source), "sizes": []}
     result["mode"] = f"bulk import, {WORKERS} worker processes"
     with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:
