@@ -132,6 +132,7 @@ def test_date_order_is_the_same_whether_matches_are_sorted_or_the_index_walked(
 
     sorted_matches = [h.url for h in archive.search("发展", sort="date")]
     monkeypatch.setattr(search_module, "FEW_MATCHES", 1)  # every query counts as "many"
+    monkeypatch.setattr(search_module, "DENSE_SHARE", 1000)
     walked = [h.url for h in archive.search("发展", sort="date")]
     assert walked == sorted_matches and len(walked) == 2
     sql, args = search_module._by_date(archive, build_match("发展"), "1", [])
