@@ -125,14 +125,15 @@ def test_each_query_form_on_an_archive(archive, query, urls):
         assert total == len(urls) and len(hits) == min(1, len(urls) - 1)
 
 
+@pytest.mark.parametrize("few, share", [(1, 1000), (1, 1)])  # ask FTS5 per article; keep matches
 def test_date_order_is_the_same_whether_matches_are_sorted_or_the_index_walked(
-    archive, monkeypatch
+    archive, monkeypatch, few, share
 ):
     import scraper.search as search_module
 
     sorted_matches = [h.url for h in archive.search("发展", sort="date")]
-    monkeypatch.setattr(search_module, "FEW_MATCHES", 1)  # every query counts as "many"
-    monkeypatch.setattr(search_module, "DENSE_SHARE", 1000)
+    monkeypatch.setattr(search_module, "FEW_MATCHES", few)  # every query counts as "many"
+    monkeypatch.setattr(search_module, "DENSE_SHARE", share)
     walked = [h.url for h in archive.search("发展", sort="date")]
     assert walked == sorted_matches and len(walked) == 2
     sql, args = search_module._by_date(archive, build_match("发展"), "1", [])
