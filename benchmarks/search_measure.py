@@ -17,7 +17,8 @@ from search_corpus import SourceText, make_articles
 
 from scraper import Archive, Article
 from scraper.maintenance import import_records
-from scraper.search import QueryError, build_match, count, parse_query
+from scraper.query import QueryError, build_match, parse_query
+from scraper.search import count
 from scraper.search_index import RANK
 from scraper.segment import normalize, tokens
 

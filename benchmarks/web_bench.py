@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 import httpx
 from search_bench import scraper_digest  # this directory is on sys.path when run as a script
 
-from scraper.search import QueryError, build_match
+from scraper.query import QueryError, build_match
 from scraper.search_index import FTS
 from scraper.segment import query_tokens
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import scraper
 from scraper.archiving import run_archive
-from scraper.search import QueryError, build_match, make_snippet
+from scraper.query import build_match
+from scraper.search import QueryError, make_snippet
 from scraper.segment import ZWSP, index_column, normalize
 
 URL = "https://tech.gmw.cn/2025-09/23/content_1.htm"

@@ -6,7 +6,8 @@ import pytest
 
 import scraper
 from scraper.maintenance import reindex
-from scraper.search import SORTS, QueryError, build_match, count, search_and_count
+from scraper.query import build_match
+from scraper.search import SORTS, QueryError, count, search_and_count
 
 
 def article(url: str, title: str, body: str, date: str, site: str = "a.example") -> scraper.Article:
