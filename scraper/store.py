@@ -24,16 +24,12 @@ import zstandard
 from scraper import search_index
 from scraper.article import RECORD_FIELDS, Article
 from scraper.dupes import assign_cluster
+from scraper.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
 from scraper.search_index import IndexEntry, index_entry
 from scraper.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
-SCHEMA_VERSION = "2"  # 2: contentless index with character columns (scraper/search_index.py)
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
-_ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
-    *((name, "TEXT") for name in RECORD_FIELDS),
-    ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
-)  # fmt: skip
 
 
 class ArchiveError(Exception):
@@ -130,9 +126,9 @@ class Archive:
             return
         fresh = "articles" not in self.db.table_names()
         with self.db.conn:
-            self.db.executescript(_SCHEMA_SQL)
+            self.db.executescript(SCHEMA_SQL)
             present = set(self.db["articles"].columns_dict)
-            for name, kind in _ADDED_COLUMNS:
+            for name, kind in ADDED_COLUMNS:
                 if name not in present:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
             if "body_tokens" in present:
@@ -392,59 +388,3 @@ def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
     if "not a database" in message or "malformed" in message:
         return f"{path}: not a valid archive (SQLite says: {message}); the file was left untouched"
     return f"{path}: {message}"
-
-
-_SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS articles (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    site TEXT,
-    title TEXT,
-    source TEXT,
-    author TEXT,
-    editor TEXT,
-    published_at TEXT,
-    body TEXT,
-    extractor TEXT,
-    canonical_url TEXT,
-    extractor_version TEXT,
-    content_hash TEXT NOT NULL,
-    archived_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    index_tokens BLOB,  -- what the article's search index entry holds (scraper/search_index.py)
-    simhash INTEGER,  -- near-duplicate fingerprint (scraper/dupes.py)
-    cluster INTEGER  -- id of the first article of its near-duplicate cluster
-);
-CREATE TABLE IF NOT EXISTS simhash_bands (
-    band INTEGER NOT NULL, value INTEGER NOT NULL, article_id INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS simhash_bands_lookup ON simhash_bands (band, value);
-CREATE INDEX IF NOT EXISTS simhash_bands_article ON simhash_bands (article_id);
-CREATE TABLE IF NOT EXISTS user_words (word TEXT PRIMARY KEY);
-CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at);
-CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
-CREATE INDEX IF NOT EXISTS articles_source ON articles (source);
-CREATE TABLE IF NOT EXISTS raw_pages (
-    id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    page_no INTEGER NOT NULL,
-    url TEXT NOT NULL,
-    content_type TEXT,
-    encoding TEXT,
-    compression TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    content BLOB NOT NULL,
-    fetched_at TEXT NOT NULL,
-    UNIQUE (article_id, page_no)
-);
-CREATE TABLE IF NOT EXISTS failures (
-    url TEXT PRIMARY KEY,
-    stage TEXT NOT NULL,  -- url, robots, fetch, http, size, encoding, content-type, read, extract
-    error TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    first_failed_at TEXT NOT NULL,
-    last_tried_at TEXT NOT NULL
-);
-"""
