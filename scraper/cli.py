@@ -9,44 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from scraper import __version__
-from scraper.export import FORMATS, ExportError, read_jsonl, write_export
+from scraper.cli_common import db_option, err, filter_options, open_archive, out
+from scraper.cli_maintenance import MAINTENANCE_COMMANDS
+from scraper.export import FORMATS, ExportError, write_export
 from scraper.inputs import read_list
 from scraper.search import SORTS, QueryError, count, filter_sql, matching_ids
-from scraper.store import Archive, ArchiveError, default_db_path
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Archive file [default: $SCRAPER_DB or ./archive.db].",
-)
-
-
-def open_archive(db_path: str | None, create: bool = True) -> Archive:
-    return Archive(db_path or default_db_path(), create=create)
-
-
-def filter_options(func):
-    """--since/--until/--site/--source, shared by search and export."""
-    for option in reversed(
-        [
-            click.option("--since", metavar="DATE", help="Published on/after YYYY[-MM[-DD]]."),
-            click.option("--until", metavar="DATE", help="Published on/before YYYY[-MM[-DD]]."),
-            click.option("--site", help="Only this site (domain), e.g. gmw.cn."),
-            click.option("--source", help="Only articles whose 来源 contains this text."),
-        ]
-    ):
-        func = option(func)
-    return func
+from scraper.store import ArchiveError, default_db_path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -310,91 +282,6 @@ def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> Non
         err.print(f"exported {count} articles to {out_path}")
 
 
-@cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@db_option
-def import_cmd(file: str, db_path: str | None) -> None:
-    """Restore a jsonl export into the archive (existing URLs are updated).
-
-    \b
-    Example:
-      scraper import backup.jsonl --db other.db
-    """
-    from scraper.maintenance import import_records
-
-    source = "/dev/stdin" if file == "-" else file
-    with open_archive(db_path) as archive:
-        counts = import_records(archive, read_jsonl(source))
-    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to import")
-
-
-@cli.command("reextract")
-@click.argument("ids", nargs=-1, type=int)
-@db_option
-def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
-    """Re-run extraction on stored raw pages (all, or the given ids).
-
-    \b
-    Example:
-      scraper reextract
-    """
-    from scraper.maintenance import reextract
-
-    with open_archive(db_path, create=False) as archive:
-        counts = reextract(archive, ids or None)
-    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
-
-
-@cli.command("dupes")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--json", "as_json", is_flag=True, help="Print clusters as JSON lines.")
-@db_option
-def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
-    """List reposts: clusters of near-duplicate articles, each copy with its 来源.
-
-    \b
-    Example:
-      scraper dupes --limit 5
-    """
-    from scraper.dupes import clusters
-
-    with open_archive(db_path, create=False) as archive:
-        found = clusters(archive.db.conn, limit)
-    for copies in found:
-        if as_json:
-            click.echo(json.dumps([c.__dict__ for c in copies], ensure_ascii=False))
-            continue
-        out.print(Text(f"{len(copies)} copies: {copies[0].title or '(untitled)'}", style="bold"))
-        for c in copies:
-            out.print(
-                Text(
-                    f"  {c.id}. {c.published_at or '-'} · {c.source or '-'} · {c.site or '-'} · {c.url}"
-                )
-            )
-    if not found and not as_json:
-        err.print("no near-duplicate articles in the archive")
-
-
-@cli.command("reindex")
-@click.option("--userdict", type=click.Path(dir_okay=False, exists=True),
-              help="jieba-style word list (one word per line) added to the archive's dictionary.")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1, 64), help="Processes [default: cores].")
-@db_option
-def reindex_cmd(userdict: str | None, workers: int | None, db_path: str | None) -> None:
-    """Recompute the search index (after a dictionary or segmenter change).
-
-    \b
-    Examples:
-      scraper reindex
-      scraper reindex --userdict my_terms.txt
-    """
-    from scraper.maintenance import reindex
-
-    with open_archive(db_path, create=False) as archive:
-        total = reindex(archive, userdict, workers)
-    err.print(f"reindexed {total} articles")
-
-
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0: every network, not only this machine).")  # fmt: skip
@@ -420,6 +307,9 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
+
+for command in MAINTENANCE_COMMANDS:
+    cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError)
 

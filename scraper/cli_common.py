@@ -1,0 +1,37 @@
+"""What every `scraper` verb shares: the consoles, --db and the filter options."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from scraper.store import Archive, default_db_path
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Archive file [default: $SCRAPER_DB or ./archive.db].",
+)
+
+
+def open_archive(db_path: str | None, create: bool = True) -> Archive:
+    return Archive(db_path or default_db_path(), create=create)
+
+
+def filter_options(func):
+    """--since/--until/--site/--source, shared by search and export."""
+    for option in reversed(
+        [
+            click.option("--since", metavar="DATE", help="Published on/after YYYY[-MM[-DD]]."),
+            click.option("--until", metavar="DATE", help="Published on/before YYYY[-MM[-DD]]."),
+            click.option("--site", help="Only this site (domain), e.g. gmw.cn."),
+            click.option("--source", help="Only articles whose 来源 contains this text."),
+        ]
+    ):
+        func = option(func)
+    return func

@@ -1,0 +1,99 @@
+"""`scraper` verbs that work on what is already archived: import, reextract, dupes, reindex."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.text import Text
+
+from scraper.cli_common import db_option, err, open_archive, out
+from scraper.export import read_jsonl
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@db_option
+def import_cmd(file: str, db_path: str | None) -> None:
+    """Restore a jsonl export into the archive (existing URLs are updated).
+
+    \b
+    Example:
+      scraper import backup.jsonl --db other.db
+    """
+    from scraper.maintenance import import_records
+
+    source = "/dev/stdin" if file == "-" else file
+    with open_archive(db_path) as archive:
+        counts = import_records(archive, read_jsonl(source))
+    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to import")
+
+
+@click.command("reextract")
+@click.argument("ids", nargs=-1, type=int)
+@db_option
+def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
+    """Re-run extraction on stored raw pages (all, or the given ids).
+
+    \b
+    Example:
+      scraper reextract
+    """
+    from scraper.maintenance import reextract
+
+    with open_archive(db_path, create=False) as archive:
+        counts = reextract(archive, ids or None)
+    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
+
+
+@click.command("dupes")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print clusters as JSON lines.")
+@db_option
+def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
+    """List reposts: clusters of near-duplicate articles, each copy with its 来源.
+
+    \b
+    Example:
+      scraper dupes --limit 5
+    """
+    from scraper.dupes import clusters
+
+    with open_archive(db_path, create=False) as archive:
+        found = clusters(archive.db.conn, limit)
+    for copies in found:
+        if as_json:
+            click.echo(json.dumps([c.__dict__ for c in copies], ensure_ascii=False))
+            continue
+        out.print(Text(f"{len(copies)} copies: {copies[0].title or '(untitled)'}", style="bold"))
+        for c in copies:
+            out.print(
+                Text(
+                    f"  {c.id}. {c.published_at or '-'} · {c.source or '-'} · {c.site or '-'} · {c.url}"
+                )
+            )
+    if not found and not as_json:
+        err.print("no near-duplicate articles in the archive")
+
+
+@click.command("reindex")
+@click.option("--userdict", type=click.Path(dir_okay=False, exists=True),
+              help="jieba-style word list (one word per line) added to the archive's dictionary.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes [default: cores].")
+@db_option
+def reindex_cmd(userdict: str | None, workers: int | None, db_path: str | None) -> None:
+    """Recompute the search index (after a dictionary or segmenter change).
+
+    \b
+    Examples:
+      scraper reindex
+      scraper reindex --userdict my_terms.txt
+    """
+    from scraper.maintenance import reindex
+
+    with open_archive(db_path, create=False) as archive:
+        total = reindex(archive, userdict, workers)
+    err.print(f"reindexed {total} articles")
+
+
+MAINTENANCE_COMMANDS = (import_cmd, reextract_cmd, dupes_cmd, reindex_cmd)
