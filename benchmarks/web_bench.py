@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import random
@@ -43,9 +42,14 @@ from urllib.parse import urlencode
 import httpx
 from search_bench import scraper_digest  # this directory is on sys.path when run as a script
 
-from scraper.query import QueryError, build_match
-from scraper.search_index import FTS
-from scraper.segment import query_tokens
+# The sibling modules import by bare name: make that work from any working directory.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_measure import percentile  # noqa: E402
+
+from scraper.query import QueryError, build_match  # noqa: E402
+from scraper.search_index import FTS  # noqa: E402
+from scraper.segment import query_tokens  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MS = 100.0
@@ -319,14 +323,6 @@ def time_kinds(
         if (turn + 1) % max(1, requests // 5) == 0:
             _log(f"  {turn + 1}/{requests}")
     return timings
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def target_met(kinds: dict[str, dict]) -> dict[str, bool]:
