@@ -40,11 +40,11 @@ from typing import IO
 from urllib.parse import urlencode
 
 import httpx
-from search_bench import scraper_digest  # this directory is on sys.path when run as a script
 
 # The sibling modules import by bare name: make that work from any working directory.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from search_bench import scraper_digest  # noqa: E402
 from search_measure import percentile  # noqa: E402
 
 from scraper.query import QueryError, build_match  # noqa: E402
