@@ -5,8 +5,9 @@ The query language is scraper/query.py; the index, scraper/search_index.py.
 
 from __future__ import annotations
 
+import itertools
 import json
-import sys
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -68,13 +69,7 @@ def search(
     `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
     parsed, where, params = _query_sql(query, since, until, site, source)
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
-    sql, args = _ranked_query(archive, parsed, where, params, _checked(sort))
-    if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
-        cursor = archive.db.execute(sql, args)
-        ranked = _verified(archive, cursor, parsed.phrases, offset + wanted)[offset:]
-    else:  # LIMIT lets SQLite keep only the top rows instead of sorting every match
-        ranked = archive.db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, wanted, offset]).fetchall()
-    hits = _with_snippets(archive, parsed.terms, ranked)  # snippets for the page only
+    hits = _page(archive, parsed, where, params, _valid(sort), offset, wanted)
     return _one_per_cluster(hits)[:limit] if collapse else hits
 
 
@@ -87,14 +82,28 @@ def search_and_count(
     read once, counted and paged; other queries count in the index, then rank a page."""
     parsed, where, params = _query_sql(query, **filters)
     if CHARACTERS not in parsed.match:
-        hits = search(archive, query, limit=limit, offset=offset, sort=sort, **filters)
-        return hits, count(archive, query, **filters)
-    cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, _checked(sort)))
-    rows = _verified(archive, cursor, parsed.phrases) if parsed.phrases else cursor.fetchall()
+        hits = _page(archive, parsed, where, params, _valid(sort), offset, limit)
+        return hits, _count(archive, parsed, where, params)
+    cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, _valid(sort)))
+    rows = list(_holding_phrases(archive, cursor, parsed.phrases))
     return _with_snippets(archive, parsed.terms, rows[offset : offset + limit]), len(rows)
 
 
-def _checked(sort: str) -> str:
+def _page(
+    archive: Archive, parsed: ParsedQuery, where: str, params: list[object], sort: str,
+    offset: int, wanted: int,
+) -> list[Hit]:  # fmt: skip
+    """Rank first, then cut snippets for the page of hits only."""
+    sql, args = _ranked_query(archive, parsed, where, params, sort)
+    if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
+        checked = _holding_phrases(archive, archive.db.execute(sql, args), parsed.phrases)
+        ranked = list(itertools.islice(checked, offset, offset + wanted))
+    else:  # LIMIT lets SQLite keep only the top rows instead of sorting every match
+        ranked = archive.db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, wanted, offset]).fetchall()
+    return _with_snippets(archive, parsed.terms, ranked)
+
+
+def _valid(sort: str) -> str:
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     return sort
@@ -150,15 +159,16 @@ def _by_date(
 PHRASE_CHECK_BATCH = 100
 
 
-def _verified(
-    archive: Archive, cursor, phrases: list[str], wanted: int = sys.maxsize
-) -> list[tuple[int, float]]:
-    """Ranked candidates whose title or body contains every phrase, in rank order."""
-    kept: list[tuple[int, float]] = []
-    while len(kept) < wanted and (batch := cursor.fetchmany(PHRASE_CHECK_BATCH)):
-        good = _containing(archive, [article_id for article_id, _ in batch], phrases)
-        kept += [row for row in batch if row[0] in good]
-    return kept[:wanted]
+def _holding_phrases(
+    archive: Archive, cursor: sqlite3.Cursor, phrases: list[str]
+) -> Iterator[tuple[int, float]]:
+    """The cursor's (id, score) rows whose article holds every phrase (all rows when no phrase
+    needs checking), read and checked a batch at a time, as far as the caller reads."""
+    while batch := cursor.fetchmany(PHRASE_CHECK_BATCH):
+        if phrases:
+            good = _containing(archive, [article_id for article_id, _ in batch], phrases)
+            batch = [row for row in batch if row[0] in good]
+        yield from batch
 
 
 def _containing(archive: Archive, ids: list[int], phrases: list[str]) -> set[int]:
@@ -219,20 +229,18 @@ def matching_ids(
     size. Quoted phrases are verified in batches as the ids are read."""
     parsed, where, params = _query_sql(query, **filters)
     cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, sort))
-    while batch := cursor.fetchmany(PHRASE_CHECK_BATCH):
-        ids = [article_id for article_id, _ in batch]
-        if parsed.phrases:
-            good = _containing(archive, ids, parsed.phrases)
-            ids = [article_id for article_id in ids if article_id in good]
-        yield from ids
+    yield from (article_id for article_id, _ in _holding_phrases(archive, cursor, parsed.phrases))
 
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:
     """How many articles match (the same filters as search)."""
-    parsed, where, params = _query_sql(query, **filters)
+    return _count(archive, *_query_sql(query, **filters))
+
+
+def _count(archive: Archive, parsed: ParsedQuery, where: str, params: list[object]) -> int:
     if parsed.phrases:
         cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, "date"))
-        return len(_verified(archive, cursor, parsed.phrases))
+        return sum(1 for _ in _holding_phrases(archive, cursor, parsed.phrases))
     join = f" JOIN articles a ON a.id = {FTS}.rowid" if where != "1" else ""
     sql = f"SELECT count(*) FROM {FTS}{join} WHERE {FTS} MATCH ? AND {where}"
     return archive.db.execute(sql, [parsed.match, *params]).fetchone()[0]
