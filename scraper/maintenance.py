@@ -97,14 +97,14 @@ def reindex(
         archive.set_meta("index_signature", "an interrupted reindex")
         search_index.clear(archive.db.conn)
     with _segmenting_pool(archive, workers, archive.count() > 4 * REINDEX_BATCH) as pool:
-        for rows, entries in _pipelined(pool, _batch_entries, _article_batches(archive)):
+        for rows, entries in _pipelined(pool, _record_entries, _article_batches(archive)):
             with archive.db.conn:
-                for (article_id, _, _), entry in zip(rows, entries, strict=True):
+                for row, entry in zip(rows, entries, strict=True):
                     archive.db.conn.execute(
                         "UPDATE articles SET index_tokens = ? WHERE id = ?",
-                        [entry.packed, article_id],
+                        [entry.packed, row["id"]],
                     )
-                    search_index.add(archive.db.conn, article_id, entry)
+                    search_index.add(archive.db.conn, row["id"], entry)
     with archive.db.conn:
         search_index.optimize(archive.db.conn)
         archive.set_meta("index_signature", index_signature())
@@ -168,15 +168,12 @@ def read_userdict(path: str | Path) -> list[str]:
     return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
 
 
-def _article_batches(archive: Archive) -> Iterator[list[tuple[int, str | None, str | None]]]:
+def _article_batches(archive: Archive) -> Iterator[list[dict]]:
+    """Every article's id, title and body, a batch at a time (records for _record_entries)."""
     after = 0
     while rows := archive.db.execute(
         "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
         [after, REINDEX_BATCH],
     ).fetchall():
         after = rows[-1][0]
-        yield rows
-
-
-def _batch_entries(rows: list[tuple[int, str | None, str | None]]) -> list:
-    return [index_entry({"title": t, "body": b}) for _, t, b in rows]
+        yield [{"id": i, "title": title, "body": body} for i, title, body in rows]

@@ -119,11 +119,14 @@ class Archive:
     # -- schema ---------------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        """Create what is missing; columns added since an archive was made are added to it.
-        An archive already at this schema is only read: opening it takes no write lock."""
-        if self._schema_is_current():
-            add_words(self.user_words())
-            return
+        """Create what is missing, then load the archive's user words. An archive already at
+        this schema is only read: opening it takes no write lock."""
+        if not self._schema_is_current():
+            self._upgrade_schema()
+        add_words(self.user_words())
+
+    def _upgrade_schema(self) -> None:
+        """Create the tables; columns added since an archive was made are added to it."""
         fresh = "articles" not in self.db.table_names()
         with self.db.conn:
             self.db.executescript(SCHEMA_SQL)
@@ -139,7 +142,6 @@ class Archive:
             self.set_meta("schema_version", SCHEMA_VERSION)
             if fresh:
                 self.set_meta("index_signature", index_signature())
-        add_words(self.user_words())
 
     def _schema_is_current(self) -> bool:
         try:
@@ -225,8 +227,7 @@ class Archive:
                 search_index.remove(self.db.conn, article_id, existing["index_tokens"])
             search_index.add(self.db.conn, article_id, entry)
             assign_cluster(self.db.conn, article_id, entry.fingerprint, new=not existing)
-            if self._sql("SELECT 1 FROM failures WHERE url = ?", record["url"]).fetchone():
-                self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
+            self._sql("DELETE FROM failures WHERE url = ?", record["url"])  # it worked now
         return SaveResult(status, article_id)
 
     @contextmanager
