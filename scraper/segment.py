@@ -105,11 +105,6 @@ def tokens(text: str) -> list[str]:
     return _jieba().cut(normalize(text.replace(ZWSP, "")))
 
 
-def index_column(text: str | None) -> str:
-    """The text as the FTS index stores it: normalised tokens joined by U+200B."""
-    return ZWSP.join(tokens(text)) if text else ""
-
-
 def index_columns(fields: dict) -> tuple[str, str, str]:
     """The (title, body, sub-word) index columns of an article record. The sub-words are the
     search-mode words the precise cut hides inside longer ones (互联 and 联网 inside 互联网,

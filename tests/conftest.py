@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scraper.cli import main
+from scraper.segment import index_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -60,3 +61,8 @@ def run_cli(capsys, monkeypatch):
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "archive.db"
+
+
+def body_column(text: str) -> str:
+    """The body index column as an article's entry holds it: normalised tokens, U+200B."""
+    return index_columns({"body": text})[1]

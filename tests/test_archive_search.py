@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import SEED_HTML, SEED_TXT
+from conftest import SEED_HTML, SEED_TXT, body_column
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +13,7 @@ import scraper
 from scraper.archiving import run_archive
 from scraper.query import build_match
 from scraper.search import QueryError, make_snippet
-from scraper.segment import ZWSP, index_column, normalize
+from scraper.segment import ZWSP, normalize
 
 URL = "https://tech.gmw.cn/2025-09/23/content_1.htm"
 
@@ -40,7 +40,7 @@ def seed_article(**changes) -> scraper.Article:
 
 def test_index_column_maps_back_to_the_text():
     text = "工业互联网，ＡＢＣ１２３ 5G-A！"
-    column = index_column(text)
+    column = body_column(text)
     assert ZWSP in column
     assert column.replace(ZWSP, "") == normalize(text)
     assert len(normalize(text)) == len(text)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED_TXT
+from conftest import SEED_TXT, body_column
 
 import scraper
 from scraper.dupes import clusters, distance, simhash
-from scraper.segment import index_column
 
 SEED = scraper.extract(SEED_TXT.read_bytes())
 
@@ -21,12 +20,12 @@ def repost(url: str, source: str, **changes) -> scraper.Article:
 
 
 def test_simhash_is_close_for_edits_and_far_for_other_texts():
-    original = simhash(index_column(SEED.body))
-    edited = simhash(index_column(SEED.body.replace("近日", "日前").replace("报告显示", "报告称")))
-    other = simhash(index_column("全市今年新增公园绿地一百二十公顷，建成口袋公园四十个，" * 8))
+    original = simhash(body_column(SEED.body))
+    edited = simhash(body_column(SEED.body.replace("近日", "日前").replace("报告显示", "报告称")))
+    other = simhash(body_column("全市今年新增公园绿地一百二十公顷，建成口袋公园四十个，" * 8))
     assert distance(original, edited) <= 3
     assert distance(original, other) > 10
-    assert simhash(index_column("太短了")) is None
+    assert simhash(body_column("太短了")) is None
 
 
 @pytest.fixture

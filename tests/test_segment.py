@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import CORPUS, FIXTURES, SEED_TXT
+from conftest import CORPUS, FIXTURES, SEED_TXT, body_column
 from hypothesis import given
 from hypothesis import strategies as st
 
 import scraper
-from scraper.segment import ZWSP, index_column, normalize, shipped_terms, tokens
+from scraper.segment import ZWSP, normalize, shipped_terms, tokens
 
 
 def boundaries(words: list[str]) -> set[int]:
@@ -53,4 +53,4 @@ def test_agrees_with_python_jieba_on_the_corpus():
 def test_tokens_rebuild_the_normalised_text(text):
     assert "".join(tokens(text)) == normalize(text.replace(ZWSP, ""))
     assert len(normalize(text)) == len(text)
-    assert index_column(text).replace(ZWSP, "") == normalize(text.replace(ZWSP, ""))
+    assert body_column(text).replace(ZWSP, "") == normalize(text.replace(ZWSP, ""))
