@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from scraper.article import RECORD_FIELDS
+from scraper.article import PARAGRAPH_SEPARATOR, RECORD_FIELDS
 
 FORMATS = ("txt", "md", "jsonl", "csv")
 FIELDS = RECORD_FIELDS
@@ -60,7 +60,8 @@ def format_date(published_at: str | None) -> str | None:
     return f"{when:%Y-%m-%d %H:%M:%S}" if when.second else f"{when:%Y-%m-%d %H:%M}"
 
 
-def _meta_line(record: dict, link: Callable[[str], str]) -> str | None:
+def meta_parts(record: dict) -> list[str]:
+    """来源：… · 作者：… · 责编：… · time, each only when present (exports and the web page)."""
     parts = [
         f"{label}：{value}"
         for label, key in (("来源", "source"), ("作者", "author"), ("责编", "editor"))
@@ -68,14 +69,20 @@ def _meta_line(record: dict, link: Callable[[str], str]) -> str | None:
     ]
     if date := format_date(record.get("published_at")):
         parts.append(date)
+    return parts
+
+
+def _meta_line(record: dict, link: Callable[[str], str]) -> str | None:
+    parts = meta_parts(record)
     if url := _text(record, "url"):
         parts.append(link(url))
     return META_SEP.join(parts) or None
 
 
-def _paragraphs(record: dict) -> list[str]:
+def paragraphs(record: dict) -> list[str]:
+    """The body's paragraphs, stripped, without empty ones."""
     body = str(record.get("body") or "")
-    return [p.strip() for p in body.split("\n\n") if p.strip()]
+    return [p.strip() for p in body.split(PARAGRAPH_SEPARATOR) if p.strip()]
 
 
 def _compose(blocks: list[str | None]) -> str:
@@ -87,7 +94,7 @@ def _compose(blocks: list[str | None]) -> str:
 def render_txt(record: dict) -> str:
     """Title line, metadata line, blank line, paragraphs separated by blank lines."""
     head = "\n".join(h for h in (_text(record, "title"), _meta_line(record, str)) if h)
-    return _compose([head, *_paragraphs(record)])
+    return _compose([head, *paragraphs(record)])
 
 
 def _md_url(url: str) -> str:
@@ -110,8 +117,8 @@ def _md_backslash(match: re.Match[str]) -> str:
 def render_md(record: dict) -> str:
     """Heading, metadata line with the url as <link>, paragraphs escaped minimally."""
     title = _text(record, "title")
-    paragraphs = [_md_escape(p) for p in _paragraphs(record)]
-    return _compose([f"# {title}" if title else None, _meta_line(record, _md_url), *paragraphs])
+    escaped = [_md_escape(p) for p in paragraphs(record)]
+    return _compose([f"# {title}" if title else None, _meta_line(record, _md_url), *escaped])
 
 
 RENDERERS: dict[str, Callable[[dict], str]] = {"txt": render_txt, "md": render_md}

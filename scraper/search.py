@@ -226,10 +226,11 @@ def matching_ids(
     archive: Archive, query: str, sort: str = "date", **filters: str | None
 ) -> Iterator[int]:
     """Every matching article id, best first (or newest first), streamed: for exports of any
-    size. Quoted phrases are verified in batches as the ids are read."""
+    size. The query runs now, so a bad one raises here rather than halfway through an export;
+    the ids are read, and quoted phrases checked, a batch at a time as they are consumed."""
     parsed, where, params = _query_sql(query, **filters)
     cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, sort))
-    yield from (article_id for article_id, _ in _holding_phrases(archive, cursor, parsed.phrases))
+    return (article_id for article_id, _ in _holding_phrases(archive, cursor, parsed.phrases))
 
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:

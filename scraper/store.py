@@ -162,7 +162,7 @@ class Archive:
     def stale_index(self) -> str | None:
         """Why the search index no longer matches the segmenter, or None when it does."""
         built, now = self.meta("index_signature"), index_signature()
-        if built == now or not self.count():
+        if built == now or self.is_empty():
             return None
         return f"the search index was built with {built}, not {now}: run `scraper reindex`"
 
@@ -313,12 +313,14 @@ class Archive:
         columns = ", ".join(("id",) + RECORD_FIELDS)
         return self._row(f"SELECT {columns} FROM articles WHERE {column} = ?", key)
 
-    def raw_pages(self, article_id: int) -> list[RawPage]:
+    def raw_pages(self, article_id: int, page_no: int | None = None) -> list[RawPage]:
+        """The article's stored pages in order (decompressed), or only page `page_no`."""
         decompressor = zstandard.ZstdDecompressor()
+        only = "" if page_no is None else " AND page_no = ?"
         rows = self.db.execute(
             "SELECT url, content, content_type, encoding, fetched_at FROM raw_pages "
-            "WHERE article_id = ? ORDER BY page_no",
-            [article_id],
+            f"WHERE article_id = ?{only} ORDER BY page_no",
+            [article_id] if page_no is None else [article_id, page_no],
         ).fetchall()
         return [
             RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at)
@@ -352,6 +354,15 @@ class Archive:
 
     def count(self) -> int:
         return self.db["articles"].count
+
+    def is_empty(self) -> bool:
+        """Whether there is no article (without counting them all)."""
+        return not self._sql("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]
+
+    def raw_page_count(self, article_id: int) -> int:
+        return self._sql(
+            "SELECT count(*) FROM raw_pages WHERE article_id = ?", article_id
+        ).fetchone()[0]
 
     def stats(self) -> dict:
         def grouped(column: str) -> list[tuple[str, int]]:

@@ -30,9 +30,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.article import PARAGRAPH_SEPARATOR
 from scraper.decode import decode_page
-from scraper.export import FORMATS, format_date, render_md, render_txt, safe_filename
+from scraper.export import (
+    FORMATS,
+    format_date,
+    meta_parts,
+    paragraphs,
+    render_md,
+    render_txt,
+    safe_filename,
+)
 from scraper.search import QueryError
 from scraper.store import Archive, ArchiveError
 from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page
@@ -46,7 +53,6 @@ from scraper.web_views import (
     export_stream,
     highlighted,
     link_url,
-    meta_parts,
     months,
     neighbours,
     parse_id,
@@ -244,7 +250,7 @@ def search_page(request: Request) -> Response:
     params = search_params(request.query_params)
     archive = _web(request).connections.get()
     context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None}
-    if not archive.count():
+    if archive.is_empty():
         return render(request, "search.html", empty=True, error=None, **context)
     try:
         hits, found = results(archive, params)
@@ -267,13 +273,10 @@ def article_page(request: Request) -> Response:
         known = _web(request).result_ids
         before, after = neighbours(archive, params, position, record["id"], known)
         back = params.query_string(offset=position - position % params.limit)
-    raw_pages = archive.db.execute(
-        "SELECT count(*) FROM raw_pages WHERE article_id = ?", [record["id"]]
-    ).fetchone()[0]
-    paragraphs = [p.strip() for p in (record["body"] or "").split(PARAGRAPH_SEPARATOR)]
     return render(request, "article.html", record=record, meta=meta_parts(record),
-                  paragraphs=[p for p in paragraphs if p], params=params, position=position,
-                  before=before, after=after, back=back, raw_pages=raw_pages)  # fmt: skip
+                  paragraphs=paragraphs(record), params=params, position=position,
+                  before=before, after=after, back=back,
+                  raw_pages=archive.raw_page_count(record["id"]))  # fmt: skip
 
 
 def _record(archive: Archive, key: str) -> dict:
@@ -307,10 +310,10 @@ def raw_page(request: Request) -> Response:
     archive = _web(request).connections.get()
     article_id = parse_id(request.path_params["id"])
     number = parse_int(request.query_params.get("page"), "page", 1, 1000)
-    pages = archive.raw_pages(article_id)
-    if not 1 <= number <= len(pages):
+    pages = archive.raw_pages(article_id, number)
+    if not pages:
         raise HTTPException(404, f"no archived page {number} for article {article_id}")
-    raw = pages[number - 1]
+    (raw,) = pages
     text = decode_page(raw.content, raw.encoding).text
     plain = (raw.content_type or "").startswith("text/plain")  # a text capture, not HTML
     return Response(text, media_type="text/plain" if plain else "text/html", headers=RAW_HEADERS)

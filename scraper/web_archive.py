@@ -9,7 +9,6 @@ import secrets
 import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -21,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from scraper.archiving import ArchiveOptions, Outcome, run_archive
 from scraper.inputs import read_list
-from scraper.store import Archive
+from scraper.store import Archive, now_iso
 
 if TYPE_CHECKING:
     from scraper.web import WebState
@@ -44,7 +43,7 @@ class Job:
     done: bool = False
     interrupted: bool = False
     error: str | None = None
-    started_at: str = field(default_factory=lambda: _now())
+    started_at: str = field(default_factory=now_iso)
     finished_at: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     thread: threading.Thread | None = field(default=None, repr=False)
@@ -61,7 +60,7 @@ class Job:
     def finish(self, interrupted: bool = False, error: str | None = None) -> None:
         with self.lock:
             self.done, self.interrupted, self.error = True, interrupted, error
-            self.finished_at = _now()
+            self.finished_at = now_iso()
 
     def snapshot(self) -> dict:
         """A consistent copy for the template: the run's thread keeps changing the job."""
@@ -73,10 +72,6 @@ class Job:
                 "done": self.done, "interrupted": self.interrupted, "error": self.error,
                 "started_at": self.started_at, "finished_at": self.finished_at,
             }  # fmt: skip
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Jobs:

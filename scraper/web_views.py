@@ -5,7 +5,6 @@ as safe HTML, overview counts and export streams."""
 from __future__ import annotations
 
 import calendar
-import itertools
 import re
 import threading
 import time
@@ -16,15 +15,22 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from scraper.export import export_chunks, format_date
-from scraper.search import SORTS, Hit, filter_sql, matching_ids, search, search_and_count
+from scraper.export import export_chunks
+from scraper.search import (
+    SNIPPET_CHARS,
+    SORTS,
+    Hit,
+    filter_sql,
+    matching_ids,
+    search,
+    search_and_count,
+)
 from scraper.store import Archive
 
 PAGE_SIZE = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000_000
 MAX_TEXT = 500  # characters in a query or filter: more is a pasted article, not a search
-SNIPPET_CHARS = 100
 _DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII only: int() also takes "٣" and "1_0"
 
 
@@ -207,15 +213,6 @@ def link_url(url: str | None) -> str | None:
     return None
 
 
-def meta_parts(record: dict) -> list[str]:
-    """来源 · 作者 · 责编 · time, as the txt export shows them; missing ones left out."""
-    labelled = [(label, record.get(key)) for label, key in
-                (("来源", "source"), ("作者", "author"), ("责编", "editor"))]  # fmt: skip
-    parts = [f"{label}：{value}" for label, value in labelled if value]
-    when = format_date(record.get("published_at"))
-    return parts + [when] if when else parts
-
-
 @dataclass(frozen=True)
 class Pager:
     total: int
@@ -279,9 +276,9 @@ def export_records(archive: Archive, params: SearchParams) -> Iterator[dict]:
     a download."""
     if not params.q:
         return archive.records(*filter_sql(**params.filters))
-    ids = matching_ids(archive, params.q, sort=params.sort, **params.filters)
-    first = next(ids, None)
-    return archive.records_by_id(itertools.chain([first], ids) if first is not None else [])
+    return archive.records_by_id(
+        matching_ids(archive, params.q, sort=params.sort, **params.filters)
+    )
 
 
 EXPORT_CHUNK = 64 * 1024  # characters per response chunk: one per article is too chatty
