@@ -299,13 +299,8 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
     from scraper.web import serve
 
     path = db_path or default_db_path()
-    open_archive(path, create=False).close()  # missing: the usual one-line error, before binding
-    err.print(f"serving {path} at http://{_url_host(host)}:{port}/ (Ctrl-C to stop)")
-    serve(path, host, port, allow_archive)
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
+    serve(path, host, port, allow_archive,
+          announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
 for command in MAINTENANCE_COMMANDS:

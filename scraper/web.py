@@ -198,12 +198,14 @@ def create_app(
 
 def serve(
     db_path: str | os.PathLike, host: str = "127.0.0.1", port: int = 8765,
-    allow_archive: bool = False,
+    allow_archive: bool = False, announce: Callable[[str], None] = lambda url: None,
 ) -> None:  # fmt: skip
-    """Run the app with uvicorn until Ctrl-C."""
+    """Run the app with uvicorn until Ctrl-C; `announce` gets its URL once the archive has
+    opened (a missing one raises before anything is bound)."""
     import uvicorn
 
     app = create_app(db_path, allow_archive, allowed_hosts(host))
+    announce(f"http://{url_host(host)}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -211,7 +213,12 @@ def allowed_hosts(host: str) -> list[str]:
     """Host names the server answers to when bound to `host`."""
     if host in ("0.0.0.0", "::", ""):
         return ["*"]  # reachable under any name or address the machine has
-    return list(dict.fromkeys([*LOCAL_HOSTS, f"[{host}]" if ":" in host else host.lower()]))
+    return list(dict.fromkeys([*LOCAL_HOSTS, url_host(host).lower()]))
+
+
+def url_host(host: str) -> str:
+    """The host as a URL writes it: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def _templates() -> Environment:
