@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,7 @@ class InputQueue:
 
     def fill(self, items: Iterable[str], options: ArchiveOptions, record: OutcomeCallback) -> int:
         if options.retry_failed:
-            items = _chain(items, self.archive.failed_urls())
+            items = itertools.chain(items, self.archive.failed_urls())
         with self.db.conn:
             for item in items:
                 key = self._key(item, record)
@@ -146,11 +147,6 @@ class InputQueue:
             " FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?",
             [after, size],
         ).fetchall()
-
-
-def _chain(*iterables: Iterable[str]) -> Iterator[str]:
-    for iterable in iterables:
-        yield from iterable
 
 
 class _Run:

@@ -62,12 +62,12 @@ _MASK = (1 << 64) - 1
 
 
 def bands(value: int) -> list[int]:
-    unsigned = value & (1 << 64) - 1
+    unsigned = value & _MASK
     return [unsigned >> (i * BAND_BITS) & (1 << BAND_BITS) - 1 for i in range(BANDS)]
 
 
 def distance(a: int, b: int) -> int:
-    return ((a ^ b) & (1 << 64) - 1).bit_count()
+    return ((a ^ b) & _MASK).bit_count()
 
 
 def assign_cluster(

@@ -63,7 +63,6 @@ class NotAPage(FetchError):
 
     def __init__(self, content_type: str) -> None:
         super().__init__(f"not an HTML page ({content_type})", stage="content-type")
-        self.content_type = content_type
 
 
 class _Retryable(Exception):
@@ -218,16 +217,16 @@ class Fetcher:
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         s = self.settings
-        declared = int(response.headers.get("content-length") or 0)
-        if declared > s.max_bytes:
-            raise FetchError(f"page larger than {s.max_bytes // 2**20} MB", stage="size")
+        too_big = FetchError(f"page larger than {s.max_bytes // 2**20} MB", stage="size")
+        if int(response.headers.get("content-length") or 0) > s.max_bytes:
+            raise too_big
         decoder = _Decompressor(response.headers.get("content-encoding", ""), s.max_decoded_bytes)
         received = 0
         parts: list[bytes] = []
         async for chunk in response.aiter_raw():
             received += len(chunk)
             if received > s.max_bytes:
-                raise FetchError(f"page larger than {s.max_bytes // 2**20} MB", stage="size")
+                raise too_big
             parts.append(decoder.feed(chunk))
         parts.append(decoder.finish())
         return b"".join(parts)

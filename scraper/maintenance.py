@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from collections import Counter, deque
@@ -21,12 +22,12 @@ from scraper.store import Archive, ArchiveError, now_iso
 
 def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
     """Run the current extractor over stored raw pages; changed articles are updated."""
-    wanted = set(ids) if ids else None
-    rows = archive.db.execute("SELECT id, url FROM articles ORDER BY id").fetchall()
+    only = " WHERE id IN (SELECT value FROM json_each(?))" if ids else ""
+    rows = archive.db.execute(
+        f"SELECT id, url FROM articles{only} ORDER BY id", [json.dumps(list(ids))] if ids else []
+    ).fetchall()
     counts: Counter = Counter()
     for article_id, url in rows:
-        if wanted is not None and article_id not in wanted:
-            continue
         pages = archive.raw_pages(article_id)
         if not pages:
             counts["no raw page"] += 1

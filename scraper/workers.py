@@ -40,7 +40,7 @@ def process_page(
     """Everything CPU-bound about one fetched page, so the event loop only moves bytes."""
     decoded = decode_page(content, charset)
     article, next_url = extract_page(decoded.text, url, fetched_at)
-    entry = index_entry(article.to_dict()) if next_url is None else None
+    entry = article_entry(article) if next_url is None else None
     return PageResult(article, next_url, decoded.encoding, decoded.lossy, entry, pack(content))
 
 
