@@ -149,6 +149,14 @@ def test_reextract_keeps_articles(seeded_db, run_cli):
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
 
 
+def test_reextract_only_the_ids_given(seeded_db, run_cli):
+    first = sqlite3.connect(seeded_db).execute("SELECT min(id) FROM articles").fetchone()[0]
+    one = run_cli("reextract", str(first), "--db", seeded_db)
+    assert one.code == 0 and "1 unchanged" in one.err
+    missing = run_cli("reextract", "999999", "--db", seeded_db)
+    assert missing.code == 0 and "nothing to do" in missing.err
+
+
 def test_help_has_an_example_for_every_command(run_cli):
     for command in ("archive", "parse", "show", "stats", "search", "export", "import", "reextract"):
         result = run_cli(command, "--help")
