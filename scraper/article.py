@@ -35,6 +35,13 @@ class Article:
     def to_dict(self) -> dict[str, str | None]:
         return asdict(self)
 
+    def fill_from(self, other: Article, skip: str) -> Article:
+        """Take `other`'s value for every field still empty here, except `skip`."""
+        for name, value in other.to_dict().items():
+            if getattr(self, name) is None and name != skip:
+                setattr(self, name, value)
+        return self
+
     @classmethod
     def from_dict(cls, data: dict) -> Article:
         known = {f.name for f in fields(cls)}

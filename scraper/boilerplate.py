@@ -15,6 +15,7 @@ from scraper.fields import (
     clean_source,
     editor_line,
     labelled_values,
+    pick,
     take_trailing_credit,
 )
 
@@ -32,10 +33,16 @@ def _rules() -> dict:
     # every paragraph was the costly part.
     anchored = [p for p in rules["drop_lines"] if p.startswith("^")]
     floating = [p for p in rules["drop_lines"] if not p.startswith("^")]
-    rules["drop_start"] = re.compile("|".join(f"(?:{p})" for p in anchored))
-    rules["drop_any"] = re.compile("|".join(f"(?:{p})" for p in floating))
+    rules["drop_start"] = _any_of(anchored)
+    rules["drop_any"] = _any_of(floating)
     rules["stop_set"] = frozenset(rules["stop_headings"])
+    rules["stop_prefixes"] = tuple(rules["stop_prefixes"])
     return rules
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    """One regex for the patterns; with none it matches nothing (an empty one would match all)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 def _bare(line: str) -> str:
@@ -46,7 +53,7 @@ def _bare(line: str) -> str:
 def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()
-    bare, prefixes = _bare(line), tuple(rules["stop_prefixes"])
+    bare, prefixes = _bare(line), rules["stop_prefixes"]
     return bare in rules["stop_set"] or bare.startswith(prefixes) or line.startswith(prefixes)
 
 
@@ -95,11 +102,9 @@ def _take_closing_credits(body: Body) -> None:
     group = _CLOSING_GROUP.search(last)
     labels = labelled_values(group.group(1)) if group else {}
     if len(labels) >= 2 or any(k in labels for k in SOURCE_LABELS):
-        body.source = clean_source(next((labels[k] for k in SOURCE_LABELS if k in labels), None))
-        body.author = clean_names(next((labels[k] for k in AUTHOR_LABELS if k in labels), None))
-        body.editor = body.editor or clean_names(
-            next((labels[k] for k in EDITOR_LABELS if k in labels), None)
-        )
+        body.source = clean_source(pick(labels, SOURCE_LABELS))
+        body.author = clean_names(pick(labels, AUTHOR_LABELS))
+        body.editor = body.editor or clean_names(pick(labels, EDITOR_LABELS))
         last = last[: group.start()].rstrip()
     else:
         last, body.author, editor = take_trailing_credit(last)

@@ -54,9 +54,7 @@ def merge_pages(pages: list[Article]) -> Article:
     """One article from its pages in order: page 1's metadata, every page's paragraphs."""
     first = pages[0]
     for later in pages[1:]:
-        for name, value in later.to_dict().items():
-            if getattr(first, name) is None and name != "body":
-                setattr(first, name, value)
+        first.fill_from(later, skip="body")
     bodies = [page.body for page in pages if page.body]
     first.body = PARAGRAPH_SEPARATOR.join(bodies) or None
     return first

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta, timezone
 BEIJING = timezone(timedelta(hours=8))
 
 # Zero-width characters and odd spaces that portals sprinkle into text.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _SPACES = re.compile(r"[ \t\n\u00a0\u3000\u2002\u2003\u2009\u202f\r\f\v]+")
 
 SOURCE_LABELS = (
@@ -156,16 +157,22 @@ _LABEL_RE = re.compile(rf"(?<![\u4e00-\u9fff])({'|'.join(map(re.escape, _ALL_LAB
 def last_labelled(text: str, labels: tuple[str, ...]) -> str | None:
     """The value of whichever of `labels` comes last: in '文丨政能亮特约评论员 韩涵' the name
     follows 评论员, not 文."""
-    found = [v for k, v in labelled_values(text).items() if k in labels]
-    return found[-1] if found else None
+    return pick_last(labelled_values(text), labels)
 
 
 def first_labelled(text: str, labels: tuple[str, ...]) -> str | None:
-    values = labelled_values(text)
-    for label in labels:
-        if label in values:
-            return values[label]
-    return None
+    return pick(labelled_values(text), labels)
+
+
+def pick(values: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    """From labelled_values' result, the value of the first of `labels` (in labels' order)."""
+    return next((values[label] for label in labels if label in values), None)
+
+
+def pick_last(values: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    """From labelled_values' result, the value of whichever of `labels` comes last in the text."""
+    found = [value for label, value in values.items() if label in labels]
+    return found[-1] if found else None
 
 
 def clean_source(raw: str | None) -> str | None:

@@ -250,7 +250,4 @@ def _editor_anywhere(page: list[str]) -> str | None:
 
 def _fill_missing(ruled: Article, generic: Article) -> Article:
     """A rule's own findings win; whatever it left empty comes from the generic path."""
-    for name, value in generic.to_dict().items():
-        if getattr(ruled, name) is None and name != "extractor":
-            setattr(ruled, name, value)
-    return ruled
+    return ruled.fill_from(generic, skip="extractor")

@@ -59,14 +59,15 @@ def find_title(tree: LexborHTMLParser) -> str | None:
     without the site's name."""
     page_title = clean_text(tree.css_first("title").text()) if tree.css_first("title") else ""
     og_title = meta_content(tree, 'meta[property="og:title"]') or ""
-    known = _comparable(page_title) + "\n" + _comparable(og_title)
+    title_key = _comparable(page_title)
+    known = title_key + "\n" + _comparable(og_title)
     headings = [clean_text(h.text()) for h in tree.css(_HEADLINE_SELECTOR)]
     headings = [h for h in headings if len(h) <= 120]
-    confirmed = [h for h in headings if len(_comparable(h)) >= 4 and _comparable(h) in known]
+    confirmed = {h: c for h in headings if len(c := _comparable(h)) >= 4 and c in known}
     if confirmed:
         best = max(confirmed, key=len)
         # A template echoing the whole <title> ("…-新华网") still carries the site's name.
-        return strip_site_suffix(best) if _comparable(best) == _comparable(page_title) else best
+        return strip_site_suffix(best) if confirmed[best] == title_key else best
     return (
         strip_site_suffix(og_title)
         or strip_site_suffix(page_title)

@@ -20,8 +20,10 @@ from scraper.fields import (
     clean_names,
     clean_source,
     first_labelled,
-    last_labelled,
+    labelled_values,
     parse_datetime,
+    pick,
+    pick_last,
 )
 
 MAX_META_LINE = 160
@@ -163,11 +165,12 @@ def _is_info_line(line: str) -> bool:
 
 
 def _labelled(line: str) -> Credits:
-    date_text = first_labelled(line, DATE_LABELS)  # unlabelled dates below the body are not ours
+    values = labelled_values(line)
+    date_text = pick(values, DATE_LABELS)  # unlabelled dates below the body are not ours
     return Credits(
-        source=source_value(first_labelled(line, SOURCE_LABELS)),
-        author=names_value(last_labelled(line, AUTHOR_LABELS)),
-        editor=names_value(first_labelled(line, EDITOR_LABELS)),
+        source=source_value(pick(values, SOURCE_LABELS)),
+        author=names_value(pick_last(values, AUTHOR_LABELS)),
+        editor=names_value(pick(values, EDITOR_LABELS)),
         published_at=parse_datetime(date_text) if date_text else None,
     )
 
