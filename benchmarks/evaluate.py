@@ -104,8 +104,7 @@ def matches(name: str, got: Any, want: Any) -> bool:
 def run_scraper(raw: bytes, url: str | None) -> Output:
     import scraper
 
-    a = scraper.extract(raw, url=url)
-    d = a.to_dict() if hasattr(a, "to_dict") else dict(vars(a))
+    d = scraper.extract(raw, url=url).to_dict()
     return {"title": d.get("title"), "source": d.get("source"), "author": d.get("author"),
             "editor": d.get("editor"), "date": d.get("published_at"), "body": d.get("body") or ""}  # fmt: skip
 

@@ -96,18 +96,11 @@ def write_url_list(server: LocalServer, pages: int, path: Path) -> Path:
 
 
 def parse_summary(stdout: str) -> dict:
-    """The archiver's JSON summary: the whole stdout, or else its last JSON object line."""
+    """The archiver's JSON summary (its whole stdout, indented JSON); {} if it printed none."""
     try:
         return json.loads(stdout)
     except json.JSONDecodeError:
-        pass
-    for line in reversed(stdout.splitlines()):
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except json.JSONDecodeError:
-                continue
-    return {}
+        return {}
 
 
 def verify_db(db: Path) -> dict:
@@ -296,15 +289,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def engine_ready() -> bool:
-    """The concurrent engine is installed when `archive --help` lists --per-host."""
-    help_text = subprocess.run(
-        [sys.executable, "-m", "scraper", "archive", "--help"],
-        capture_output=True, text=True, cwd=REPO, env=archiver_env(),
-    ).stdout  # fmt: skip
-    return "--per-host" in help_text
-
-
 def run(args: argparse.Namespace, workdir: Path) -> list[RunResult]:
     with LocalServer(args.hosts) as server:
         if server.warning:
@@ -324,9 +308,6 @@ def _interrupt(signum: int, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
-    if not engine_ready():
-        say("`scraper archive --help` has no --per-host: the concurrent engine is not in.")
-        return 2
     info = machine_info()
     workdir = Path(tempfile.mkdtemp(prefix="fetch_bench_"))
     try:

@@ -153,7 +153,7 @@ def _keep(db_path: Path, workdir: Path, size: int, *, last: bool, keep: Path | N
         return
     target = workdir / f"archive-{size}.db"
     _remove_db(target)
-    with closing(sqlite3.connect(db_path)) as conn:  # the CLI runs wrote to the WAL: fold it in
+    with closing(sqlite3.connect(db_path)) as conn:  # the file alone is copied: fold any WAL in
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if last:
         db_path.rename(target)

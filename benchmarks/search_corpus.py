@@ -152,7 +152,6 @@ def _body(rng: random.Random, sentences: tuple[str, ...]) -> str:
 
 # --- queries ---------------------------------------------------------------------------------
 
-QUERY_KINDS = ("1 term, frequent", "1 term, rare", "2 terms", "3 terms", "phrase")
 _FREQUENT_TOP = 300  # "frequent" = the 300 words found in the most source sentences
 
 

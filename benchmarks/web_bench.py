@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import socket
@@ -44,7 +43,8 @@ import httpx
 # The sibling modules import by bare name: make that work from any working directory.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_bench import scraper_digest  # noqa: E402
+from search_bench import _log  # noqa: E402
+from search_bench import environment as search_environment  # noqa: E402
 from search_measure import percentile  # noqa: E402
 
 from scraper.query import QueryError, build_match  # noqa: E402
@@ -80,11 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     started = time.perf_counter()
-    env = environment(args.db)  # before the server opens the archive (it may grow the WAL)
+    ids = article_ids(args.db)
+    env = environment(args.db, ids)  # before the server opens the archive (it may grow the WAL)
     rng = random.Random(args.seed)
     _log("drawing queries from the archive")
-    words = draw_words(args.db, rng)
-    ids = article_ids(args.db)
+    words = draw_words(args.db, max(ids, default=0), rng)
     with running_server(args.db) as base, httpx.Client(base_url=base, timeout=60) as client:
         links = result_links(client, words, rng)
         kinds = request_kinds(words, ids, links, rng)
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         timings = time_kinds(client, kinds, args.requests)
     result = {
         "environment": env,
-        "words": {k: len(v) for k, v in words.items() if k not in ("titles", "matches")},
+        "words": {k: len(v) for k, v in words.items() if k != "matches"},
         "matches_median": words["matches"],
         "kinds": {kind: t.summary() for kind, t in timings.items()},
         "target_ms": TARGET_MS,
@@ -117,19 +117,13 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def environment(db_path: Path) -> dict:
-    with closing(_connect(db_path)) as conn:
-        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+def environment(db_path: Path, ids: list[int]) -> dict:
     wal = Path(f"{db_path}-wal")
     return {
-        "scraper_digest": scraper_digest(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
+        **search_environment(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "archive": str(db_path),
-        "articles": articles,
+        "articles": len(ids),
         "bytes": db_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0),
     }
 
@@ -139,12 +133,11 @@ def article_ids(db_path: Path) -> list[int]:
         return [row[0] for row in conn.execute("SELECT id FROM articles")]
 
 
-def draw_words(db_path: Path, rng: random.Random) -> dict:
+def draw_words(db_path: Path, top: int, rng: random.Random) -> dict:
     """Query material from random articles' titles: words cut as queries are cut, with the
     number of articles each matches; pairs of words from one title; 4-6 character pieces of
     titles for quoted phrases."""
     with closing(_connect(db_path)) as conn:
-        top = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
         titles = _random_titles(conn, top, rng)
         cuts = [[w for w in query_tokens(t) if len(w) >= 2] for t in titles]
         pool = sorted({w for words in cuts for w in words})
@@ -153,7 +146,6 @@ def draw_words(db_path: Path, rng: random.Random) -> dict:
     by_count = sorted(matches, key=lambda w: (matches[w], w))
     tail = max(1, int(len(by_count) * TAIL))
     return {
-        "titles": titles,
         "all": sorted(matches),
         "frequent": by_count[-tail:],
         "rare": by_count[:tail],
@@ -358,10 +350,6 @@ def print_report(result: dict) -> None:
     else:
         print(f"target p95 <= {TARGET_MS:.0f} ms: met for every search and article kind")
     print(f"total wall time {result['wall_seconds']:.0f} s")
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
