@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from scraper.extract import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.search_index import index_entry
 from scraper.segment import add_words, index_signature
 from scraper.store import Archive, ArchiveError, now_iso
+from scraper.workers import process_pool
 
 
 def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
@@ -121,12 +121,7 @@ def _segmenting_pool(
     if count <= 1 or (not large and workers is None):
         yield None
         return
-    pool = ProcessPoolExecutor(
-        count,
-        mp_context=multiprocessing.get_context("forkserver"),  # no copy of the open database
-        initializer=add_words,
-        initargs=(archive.user_words(),),
-    )
+    pool = process_pool(count, archive.user_words())
     try:
         yield pool
     finally:

@@ -11,6 +11,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -54,19 +55,23 @@ def _init_worker(user_words: list[str]) -> None:
     tokens("预热")  # load jieba's dictionary before the first real page
 
 
+def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
+    """`count` worker processes, started from a forkserver (no copy of the parent's open
+    database), each with the archive's user words and jieba's dictionary loaded."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["scraper.workers"])
+    return ProcessPoolExecutor(
+        count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
+    )
+
+
 class Workers:
     """`await workers.process(...)` runs in the pool when there is one, else in-process."""
 
     def __init__(self, workers: int | None, total: int, user_words: list[str] = ()) -> None:
         count = workers if workers is not None else (os.cpu_count() or 1)
         use_pool = count > 1 and (workers is not None or total > SMALL_RUN)
-        self.pool: Executor | None = None
-        if use_pool:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["scraper.workers"])
-            self.pool = ProcessPoolExecutor(
-                count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
-            )
+        self.pool: Executor | None = process_pool(count, user_words) if use_pool else None
 
     def __enter__(self) -> Workers:
         return self
