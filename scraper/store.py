@@ -232,17 +232,23 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction, committed at the end; inside `deferred_commits` it joins the open
-        one instead."""
-        if self._deferring:
-            try:
+        """One transaction, committed at the end. Inside `defer_commits` it is a savepoint in
+        the open transaction instead: a failed save undoes only itself, never the saves before
+        it that are waiting for their commit."""
+        if not self._deferring:
+            with self.db.conn:
                 yield
-            except BaseException:
-                self.db.conn.rollback()
-                raise
             return
-        with self.db.conn:
+        if not self.db.conn.in_transaction:
+            self._sql("BEGIN")  # else RELEASE of an outermost savepoint would commit
+        self._sql("SAVEPOINT save")
+        try:
             yield
+        except BaseException:
+            self._sql("ROLLBACK TO save")
+            raise
+        finally:
+            self._sql("RELEASE save")
 
     def defer_commits(self, on: bool) -> None:
         """While on, saves share one open transaction until `commit()`: a busy archive run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,3 +104,32 @@ def test_opening_a_current_archive_writes_nothing(db):
     with scraper.Archive(db, create=False) as archive:
         assert archive.db.conn.total_changes == 0  # a reader never waits for a writer's lock
         assert archive.search("工业")
+
+
+def test_a_failed_save_among_deferred_ones_undoes_only_itself(db, monkeypatch):
+    import sqlite3 as sqlite
+
+    from scraper import search_index
+
+    archive = scraper.Archive(db)
+    archive.defer_commits(True)
+    archive.save(
+        scraper.Article(url="https://a.example/ok", title="量子计算", body="量子计算突破。")
+    )
+    real_add = search_index.add
+
+    def failing_add(conn, article_id, entry):
+        real_add(conn, article_id, entry)
+        raise sqlite.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(search_index, "add", failing_add)
+    with pytest.raises(scraper.store.ArchiveError):
+        archive.save(scraper.Article(url="https://a.example/bad", title="失败", body="失败了。"))
+    monkeypatch.setattr(search_index, "add", real_add)
+    archive.defer_commits(False)
+    archive.close()
+    with scraper.Archive(db, create=False) as reopened:
+        assert [r["url"] for r in reopened.records()] == ["https://a.example/ok"]
+        assert [h.url for h in reopened.search("量子计算")] == ["https://a.example/ok"]
+        assert not reopened.search("失败")  # its index entry went with it
+        reopened.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
