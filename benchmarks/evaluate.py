@@ -185,9 +185,11 @@ def warm(system: str) -> str | None:
 # --- one system over the corpus ----------------------------------------------------------------
 
 
-def load_rows(corpus: Path) -> list[dict]:
+def load_rows(corpus: Path, only_set: str | None = None) -> list[dict]:
+    """The manifest's pages, as the reference scorer keeps them: not excluded, of `only_set` if given."""
     text = (corpus / "manifest.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [r for r in rows if not r.get("exclude") and only_set in (None, r.get("set"))]
 
 
 def read_page(corpus: Path, row: dict) -> bytes:
@@ -275,9 +277,10 @@ def report_page(name: str, miss: list[str], leak: list[str], wrong: list[str]) -
 
 
 def score(corpus: Path, system: str, verbose: bool = False, repeat: int = 1,
-          extractor: Extractor | None = None) -> dict:  # fmt: skip
-    """Score one system (or `extractor` under that name) over the corpus: the reference's dict."""
-    rows = load_rows(corpus)
+          extractor: Extractor | None = None, only_set: str | None = None) -> dict:  # fmt: skip
+    """Score one system (or `extractor` under that name) over the corpus (or one of its sets):
+    the reference's dict."""
+    rows = load_rows(corpus, only_set)
     problem = warm(system)
     if problem:
         return {"system": system, "pages": len(rows), "status": problem}
@@ -370,6 +373,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("corpus", type=Path, metavar="CORPUS_DIR")
     ap.add_argument("--anchors", action="store_true",
                     help="also score trafilatura, gne, newspaper4k and readability-lxml")  # fmt: skip
+    ap.add_argument(
+        "--set",
+        dest="only_set",
+        metavar="SET",
+        help="score only the pages of this set (manifest key 'set': A or B)",
+    )
     ap.add_argument("--repeat", type=int, default=1,
                     help="time each page this many times, keep the fastest")  # fmt: skip
     ap.add_argument("-v", "--verbose", action="store_true",
@@ -396,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     for system in ("scraper", *ANCHORS) if args.anchors else ("scraper",):
         if args.verbose and args.anchors:
             print(f"{system}:", file=sys.stderr)
-        results.append(score(args.corpus, system, args.verbose, args.repeat))
+        results.append(
+            score(args.corpus, system, args.verbose, args.repeat, only_set=args.only_set)
+        )
     if args.markdown:
         print(render(results, markdown=True) + "\n\n" + notes(results, args.repeat))
         return 0
