@@ -29,6 +29,7 @@ import sys
 import time
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,11 +186,24 @@ def warm(system: str) -> str | None:
 # --- one system over the corpus ----------------------------------------------------------------
 
 
-def load_rows(corpus: Path, only_set: str | None = None) -> list[dict]:
-    """The manifest's pages, as the reference scorer keeps them: not excluded, of `only_set` if given."""
+def portal_half(site: str) -> int:
+    """The fixed held-out split by portal: every page of a site falls in the same half (1 or 2).
+    Develop on one half, check on the other, then swap (about 50 pages each, both sets mixed)."""
+    return zlib.crc32(site.encode("utf-8")) % 2 + 1
+
+
+def load_rows(corpus: Path, only_set: str | None = None, half: int | None = None) -> list[dict]:
+    """The manifest's pages, as the reference scorer keeps them (not excluded), of `only_set` and
+    of the portal `half` if given."""
     text = (corpus / "manifest.jsonl").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    return [r for r in rows if not r.get("exclude") and only_set in (None, r.get("set"))]
+    return [
+        r
+        for r in rows
+        if not r.get("exclude")
+        and only_set in (None, r.get("set"))
+        and half in (None, portal_half(r["site"]))
+    ]
 
 
 def read_page(corpus: Path, row: dict) -> bytes:
@@ -277,10 +291,11 @@ def report_page(name: str, miss: list[str], leak: list[str], wrong: list[str]) -
 
 
 def score(corpus: Path, system: str, verbose: bool = False, repeat: int = 1,
-          extractor: Extractor | None = None, only_set: str | None = None) -> dict:  # fmt: skip
+          extractor: Extractor | None = None, only_set: str | None = None,
+          half: int | None = None) -> dict:  # fmt: skip
     """Score one system (or `extractor` under that name) over the corpus (or one of its sets):
     the reference's dict."""
-    rows = load_rows(corpus, only_set)
+    rows = load_rows(corpus, only_set, half)
     problem = warm(system)
     if problem:
         return {"system": system, "pages": len(rows), "status": problem}
@@ -379,6 +394,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SET",
         help="score only the pages of this set (manifest key 'set': A or B)",
     )
+    ap.add_argument(
+        "--half",
+        type=int,
+        choices=(1, 2),
+        help="score only the portals of this half of the fixed split (portal_half)",
+    )
     ap.add_argument("--repeat", type=int, default=1,
                     help="time each page this many times, keep the fastest")  # fmt: skip
     ap.add_argument("-v", "--verbose", action="store_true",
@@ -406,7 +427,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and args.anchors:
             print(f"{system}:", file=sys.stderr)
         results.append(
-            score(args.corpus, system, args.verbose, args.repeat, only_set=args.only_set)
+            score(
+                args.corpus,
+                system,
+                args.verbose,
+                args.repeat,
+                only_set=args.only_set,
+                half=args.half,
+            )
         )
     if args.markdown:
         print(render(results, markdown=True) + "\n\n" + notes(results, args.repeat))
