@@ -12,13 +12,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper import __version__
 from scraper.cli_common import db_option, err, filter_options, open_archive, out
 from scraper.cli_maintenance import MAINTENANCE_COMMANDS
 from scraper.export import FORMATS, ExportError, write_export
 from scraper.inputs import read_list
 from scraper.search import SORTS, QueryError, count, filter_sql, matching_ids
 from scraper.store import ArchiveError, default_db_path
+from scraper.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,9 +22,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from scraper import __version__
+from scraper.clock import now_iso
 from scraper.robots import RobotsCache
-from scraper.store import now_iso
+from scraper.version import __version__
 
 USER_AGENT = f"scraper/{__version__} (Chinese news archiver; python-httpx)"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import zstandard
 
 from scraper import search_index
 from scraper.article import RECORD_FIELDS, Article
+from scraper.clock import now_iso
 from scraper.dupes import assign_cluster
 from scraper.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
 from scraper.search_index import IndexEntry, index_entry
@@ -74,10 +74,6 @@ class SaveResult:
 
 def default_db_path() -> str:
     return os.environ.get("SCRAPER_DB") or DEFAULT_DB
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def content_hash(fields: dict) -> str:

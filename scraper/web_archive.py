@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scraper.archiving import ArchiveOptions, Outcome, run_archive
+from scraper.clock import now_iso
 from scraper.inputs import read_list
-from scraper.store import Archive, now_iso
+from scraper.store import Archive
 
 if TYPE_CHECKING:
     from scraper.web import WebState
