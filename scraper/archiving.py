@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scraper.extract import EXTRACTOR_VERSION, merge_pages
-from scraper.fetch import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
+from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
+from scraper.fetch.urls import BadURL, canonical_url
 from scraper.inputs import expand_inputs, looks_like_url
 from scraper.pagination import MAX_PAGES
 from scraper.store import Archive, RawPage, SaveResult
-from scraper.urls import BadURL, canonical_url
 from scraper.workers import PageResult, Workers
 
 

@@ -90,7 +90,7 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
 
 def _archive_options(url: str | None, flags: dict):
     from scraper.archiving import ArchiveOptions
-    from scraper.fetch import USER_AGENT, FetchSettings
+    from scraper.fetch.engine import USER_AGENT, FetchSettings
 
     max_bytes = int(flags["max_size"] * 2**20)
     settings = FetchSettings(

@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
-from scraper.decode import decode_text_or_bytes
+from scraper.fetch.decode import decode_text_or_bytes
 
 EXTRACTOR_VERSION = "1"  # bump when extraction output changes, so `reextract` has a reason to run
 

@@ -30,7 +30,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.decode import decode_page
 from scraper.export import (
     FORMATS,
     format_date,
@@ -40,6 +39,7 @@ from scraper.export import (
     render_txt,
     safe_filename,
 )
+from scraper.fetch.decode import decode_page
 from scraper.search import QueryError
 from scraper.store import Archive, ArchiveError
 from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page

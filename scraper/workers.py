@@ -16,8 +16,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from scraper.article import Article
-from scraper.decode import decode_page
 from scraper.extract import extract_page
+from scraper.fetch.decode import decode_page
 from scraper.search_index import IndexEntry, index_entry
 from scraper.segment import add_words, tokens
 from scraper.store import pack

@@ -1,4 +1,4 @@
-"""Tests for scraper.decode: bytes are generated here; the shared corpus is read in place."""
+"""Tests for scraper.fetch.decode: bytes are generated here; the shared corpus is read in place."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.decode import Decoded, decode_page, decode_text_or_bytes, sniff_declared_charset
+from scraper.fetch.decode import Decoded, decode_page, decode_text_or_bytes, sniff_declared_charset
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SIMPLIFIED = "新华社北京电 推动建设开放型世界经济，维护全人类共同利益。"

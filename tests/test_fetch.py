@@ -11,7 +11,7 @@ from werkzeug import Response
 
 import scraper
 from scraper.archiving import ArchiveOptions, run_archive
-from scraper.fetch import FetchSettings
+from scraper.fetch.engine import FetchSettings
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scraper.urls import BadURL, canonical_url, host_of, same_site
+from scraper.fetch.urls import BadURL, canonical_url, host_of, same_site
 
 YAHOO_ENCODED = (
     "https://hk.news.yahoo.com/"

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from scraper import Archive, Article
 from scraper.archiving import ArchiveOptions
 from scraper.export import render_txt
-from scraper.fetch import FetchSettings
+from scraper.fetch.engine import FetchSettings
 from scraper.store import RawPage
 from scraper.web import PAGE_CSP, Connections, create_app
 from scraper.web_views import export_stream, highlighted

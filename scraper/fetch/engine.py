@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from scraper.clock import now_iso
-from scraper.robots import RobotsCache
+from scraper.fetch.robots import RobotsCache
 from scraper.version import __version__
 
 USER_AGENT = f"scraper/{__version__} (Chinese news archiver; python-httpx)"
