@@ -1,7 +1,7 @@
 """Archive Chinese news articles: extract, store, search and export."""
 
 from scraper.article import Article
-from scraper.extract import extract
+from scraper.extract.page import extract
 from scraper.store import Archive
 from scraper.version import __version__
 

@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scraper.extract import EXTRACTOR_VERSION, merge_pages
+from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
+from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.inputs import expand_inputs, looks_like_url
-from scraper.pagination import MAX_PAGES
 from scraper.store import Archive, RawPage, SaveResult
 from scraper.workers import PageResult, Workers
 

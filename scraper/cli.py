@@ -126,7 +126,7 @@ def parse_cmd(file: str, url: str | None, as_json: bool) -> None:
     Example:
       scraper parse seeds/000_aab09b9d773d6dc3.html --json
     """
-    from scraper.extract import extract
+    from scraper.extract.page import extract
 
     content = sys.stdin.buffer.read() if file == "-" else _read_file(file)
     article = extract(content, url=url)

@@ -13,7 +13,7 @@ from pathlib import Path
 from scraper import search_index
 from scraper.article import Article
 from scraper.clock import now_iso
-from scraper.extract import EXTRACTOR_VERSION, extract_page, merge_pages
+from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
 from scraper.search_index import index_entry
 from scraper.segment import add_words, index_signature

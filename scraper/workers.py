@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from scraper.article import Article
-from scraper.extract import extract_page
+from scraper.extract.page import extract_page
 from scraper.fetch.decode import decode_page
 from scraper.search_index import IndexEntry, index_entry
 from scraper.segment import add_words, tokens

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import scraper
-from scraper.fields import (
+from scraper.extract.fields import (
     clean_names,
     clean_source,
     editor_line,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.meta_lines import (
+from scraper.extract.meta_lines import (
     dateline_author,
     guess_source,
     read_info,

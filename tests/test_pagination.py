@@ -6,7 +6,7 @@ import pytest
 from conftest import FIXTURES
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.pagination import MAX_PAGES, next_page_url, page_number
+from scraper.extract.pagination import MAX_PAGES, next_page_url, page_number
 
 PAGES = FIXTURES / "pages"
 XINHUA = "http://www.news.cn/politics/2024-05/13/c_1125597921"

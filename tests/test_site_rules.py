@@ -15,8 +15,8 @@ from conftest import FIXTURES, SEED_HTML, page
 from selectolax.lexbor import LexborHTMLParser
 
 import scraper
-from scraper.html_blocks import parse
-from scraper.sites import find_template, load_rules
+from scraper.extract.blocks import parse
+from scraper.extract.sites import find_template, load_rules
 
 try:
     import tomllib
@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 SITES = FIXTURES / "sites"
-RULE_FILES = sorted((Path(scraper.__file__).parent / "sites").glob("*.toml"))
+RULE_FILES = sorted((Path(scraper.__file__).parent / "extract" / "sites").glob("*.toml"))
 
 
 @dataclass(frozen=True)

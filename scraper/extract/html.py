@@ -13,8 +13,9 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
-from scraper.boilerplate import Body, clean_body, is_stop_line
-from scraper.fields import (
+from scraper.extract.blocks import best_body_node, parse, text_blocks
+from scraper.extract.boilerplate import Body, clean_body, is_stop_line
+from scraper.extract.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
     SOURCE_LABELS,
@@ -24,9 +25,8 @@ from scraper.fields import (
     parse_datetime,
     parse_relative,
 )
-from scraper.html_blocks import best_body_node, parse, text_blocks
-from scraper.html_meta import find_published, find_title, node_value
-from scraper.meta_lines import (
+from scraper.extract.meta import find_published, find_title, node_value
+from scraper.extract.meta_lines import (
     Credits,
     dateline_author,
     guess_source,
@@ -41,8 +41,8 @@ from scraper.meta_lines import (
     take_leading_info,
     title_above_date,
 )
-from scraper.pagination import next_page_url
-from scraper.sites import Template, find_template
+from scraper.extract.pagination import next_page_url
+from scraper.extract.sites import Template, find_template
 
 
 def extract_html_page(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from scraper.fields import (
+from scraper.extract.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
     SOURCE_LABELS,

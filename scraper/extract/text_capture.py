@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
-from scraper.boilerplate import clean_body, is_drop_line
-from scraper.fields import (
+from scraper.extract.boilerplate import clean_body, is_drop_line
+from scraper.extract.fields import (
     DATE_LABELS,
     DATE_RE,
     SOURCE_LABELS,
@@ -20,7 +20,7 @@ from scraper.fields import (
     labelled_values,
     parse_relative,
 )
-from scraper.meta_lines import read_info
+from scraper.extract.meta_lines import read_info
 
 _READING_BAR = re.compile(r"^正在阅读\s*[:：]\s*(.+)$")
 _MAX_META_LINE = 120

@@ -37,8 +37,8 @@ def extract_page(
     """The article on this page and the URL of the article's next page, if it has one."""
     # Imported on first use: `import scraper` (and so `scraper search`) does not load the HTML
     # parser and the extraction rules it never needs.
-    from scraper.html_extract import extract_html_page
-    from scraper.text_capture import extract_text_capture
+    from scraper.extract.html import extract_html_page
+    from scraper.extract.text_capture import extract_text_capture
 
     text = decode_text_or_bytes(content).text
     now = datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else fetched_at

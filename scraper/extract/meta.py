@@ -10,11 +10,11 @@ import unicodedata
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.fields import (
+from scraper.extract.blocks import text_blocks
+from scraper.extract.fields import (
     clean_text,
     parse_datetime,
 )
-from scraper.html_blocks import text_blocks
 
 # Where headlines sit: <h1>/<h2>, or any element a template names "title" (span.Title, #artTitle).
 _HEADLINE_SELECTOR = 'h1, h2, [class*="title" i], [id*="title" i]'

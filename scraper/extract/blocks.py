@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.fields import clean_text
+from scraper.extract.fields import clean_text
 
 # Never content: dropped before anything is measured.
 JUNK_TAGS = (

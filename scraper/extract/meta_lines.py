@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.boilerplate import is_drop_line
-from scraper.fields import (
+from scraper.extract.boilerplate import is_drop_line
+from scraper.extract.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
     DATE_RE,
