@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scraper import Article, extract
 from scraper.article import PARAGRAPH_SEPARATOR
-from scraper.segment import searchable, tokens
+from scraper.store.segment import searchable, tokens
 
 SITES = (
     "gmw.cn", "people.com.cn", "xinhuanet.com", "news.cn", "sina.com.cn", "qq.com", "sohu.com",

@@ -19,8 +19,8 @@ from scraper import Archive, Article
 from scraper.maintenance import import_records
 from scraper.query import QueryError, build_match, parse_query
 from scraper.search import count
-from scraper.search_index import RANK
-from scraper.segment import normalize, tokens
+from scraper.store.index import RANK
+from scraper.store.segment import normalize, tokens
 
 CHUNK = 1000  # articles generated (and bare-segmented) at a time
 WORKERS = os.cpu_count() or 1

@@ -48,8 +48,8 @@ from search_bench import environment as search_environment  # noqa: E402
 from search_measure import percentile  # noqa: E402
 
 from scraper.query import QueryError, build_match  # noqa: E402
-from scraper.search_index import FTS  # noqa: E402
-from scraper.segment import query_tokens  # noqa: E402
+from scraper.store.index import FTS  # noqa: E402
+from scraper.store.segment import query_tokens  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MS = 100.0

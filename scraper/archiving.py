@@ -26,7 +26,7 @@ from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.inputs import expand_inputs, looks_like_url
-from scraper.store import Archive, RawPage, SaveResult
+from scraper.store.archive import Archive, RawPage, SaveResult
 from scraper.workers import PageResult, Workers
 
 

@@ -17,7 +17,7 @@ from scraper.cli_maintenance import MAINTENANCE_COMMANDS
 from scraper.export import FORMATS, ExportError, write_export
 from scraper.inputs import read_list
 from scraper.search import SORTS, QueryError, count, filter_sql, matching_ids
-from scraper.store import ArchiveError, default_db_path
+from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
 
 

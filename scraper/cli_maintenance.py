@@ -57,7 +57,7 @@ def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
     Example:
       scraper dupes --limit 5
     """
-    from scraper.dupes import clusters
+    from scraper.store.dupes import clusters
 
     with open_archive(db_path, create=False) as archive:
         found = clusters(archive.db.conn, limit)

@@ -10,14 +10,14 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
-from scraper import search_index
 from scraper.article import Article
 from scraper.clock import now_iso
 from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
-from scraper.search_index import index_entry
-from scraper.segment import add_words, index_signature
-from scraper.store import Archive, ArchiveError
+from scraper.store import index as search_index
+from scraper.store.archive import Archive, ArchiveError
+from scraper.store.index import index_entry
+from scraper.store.segment import add_words, index_signature
 from scraper.workers import process_pool
 
 

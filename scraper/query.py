@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from scraper.search_index import CHARACTERS, WORDS, spaced
-from scraper.segment import normalize, query_tokens, searchable
+from scraper.store.index import CHARACTERS, WORDS, spaced
+from scraper.store.segment import normalize, query_tokens, searchable
 
 _TERM = re.compile(r'(-?)(?:["“”「」](?P<phrase>[^"“”「」]*)["“”「」]?|(?P<word>[^\s"“”「」]+))')
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scraper.query import ParsedQuery, QueryError, filter_sql, parse_query
-from scraper.search_index import CHARACTERS, FTS, RANK
-from scraper.segment import normalize
+from scraper.store.index import CHARACTERS, FTS, RANK
+from scraper.store.segment import normalize
 
 if TYPE_CHECKING:
-    from scraper.store import Archive
+    from scraper.store.archive import Archive
 
 __all__ = ["QueryError", "Hit", "search", "search_and_count", "count", "matching_ids",
            "make_snippet", "filter_sql", "SORTS"]  # fmt: skip

@@ -41,7 +41,7 @@ from scraper.export import (
 )
 from scraper.fetch.decode import decode_page
 from scraper.search import QueryError
-from scraper.store import Archive, ArchiveError
+from scraper.store.archive import Archive, ArchiveError
 from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page
 from scraper.web_views import (
     MAX_OFFSET,

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from scraper.archiving import ArchiveOptions, Outcome, run_archive
 from scraper.clock import now_iso
 from scraper.inputs import read_list
-from scraper.store import Archive
+from scraper.store.archive import Archive
 
 if TYPE_CHECKING:
     from scraper.web import WebState

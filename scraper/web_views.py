@@ -25,7 +25,7 @@ from scraper.search import (
     search,
     search_and_count,
 )
-from scraper.store import Archive
+from scraper.store.archive import Archive
 
 PAGE_SIZE = 20
 MAX_LIMIT = 100

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from scraper.article import Article
 from scraper.extract.page import extract_page
 from scraper.fetch.decode import decode_page
-from scraper.search_index import IndexEntry, index_entry
-from scraper.segment import add_words, tokens
-from scraper.store import pack
+from scraper.store.archive import pack
+from scraper.store.index import IndexEntry, index_entry
+from scraper.store.segment import add_words, tokens
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
 

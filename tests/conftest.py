@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scraper.cli import main
-from scraper.segment import index_columns
+from scraper.store.segment import index_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

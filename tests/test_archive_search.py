@@ -13,7 +13,7 @@ import scraper
 from scraper.archiving import run_archive
 from scraper.query import build_match
 from scraper.search import QueryError, make_snippet
-from scraper.segment import ZWSP, normalize
+from scraper.store.segment import ZWSP, normalize
 
 URL = "https://tech.gmw.cn/2025-09/23/content_1.htm"
 
@@ -187,7 +187,7 @@ def test_corrupt_database_is_reported_and_left_untouched(tmp_path):
     path = tmp_path / "archive.db"
     junk = b"this is not a database at all" * 100
     path.write_bytes(junk)
-    with pytest.raises(scraper.store.ArchiveError, match="not a valid archive"):
+    with pytest.raises(scraper.store.archive.ArchiveError, match="not a valid archive"):
         scraper.Archive(path)
     assert path.read_bytes() == junk
 

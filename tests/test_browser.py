@@ -20,7 +20,7 @@ import pytest
 from test_web import BUS_ARTICLES, XSS_ARTICLE, XSS_IMG, XSS_RAW, XSS_SCRIPT, bus_article
 
 from scraper import Archive
-from scraper.store import RawPage
+from scraper.store.archive import RawPage
 from scraper.web import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -6,7 +6,7 @@ import pytest
 from conftest import SEED_TXT, body_column
 
 import scraper
-from scraper.dupes import clusters, distance, simhash
+from scraper.store.dupes import clusters, distance, simhash
 
 SEED = scraper.extract(SEED_TXT.read_bytes())
 

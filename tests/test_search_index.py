@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import scraper
 import scraper.maintenance
 from scraper.search import count, search_and_count
-from scraper.segment import normalize
+from scraper.store.segment import normalize
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 BODIES = (
@@ -109,7 +109,7 @@ def test_opening_a_current_archive_writes_nothing(db):
 def test_a_failed_save_among_deferred_ones_undoes_only_itself(db, monkeypatch):
     import sqlite3 as sqlite
 
-    from scraper import search_index
+    from scraper.store import index as search_index
 
     archive = scraper.Archive(db)
     archive.defer_commits(True)
@@ -123,7 +123,7 @@ def test_a_failed_save_among_deferred_ones_undoes_only_itself(db, monkeypatch):
         raise sqlite.OperationalError("disk I/O error")
 
     monkeypatch.setattr(search_index, "add", failing_add)
-    with pytest.raises(scraper.store.ArchiveError):
+    with pytest.raises(scraper.store.archive.ArchiveError):
         archive.save(scraper.Article(url="https://a.example/bad", title="失败", body="失败了。"))
     monkeypatch.setattr(search_index, "add", real_add)
     archive.defer_commits(False)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import scraper
-from scraper.segment import ZWSP, normalize, shipped_terms, tokens
+from scraper.store.segment import ZWSP, normalize, shipped_terms, tokens
 
 
 def boundaries(words: list[str]) -> set[int]:

@@ -17,7 +17,7 @@ from scraper import Archive, Article
 from scraper.archiving import ArchiveOptions
 from scraper.export import render_txt
 from scraper.fetch.engine import FetchSettings
-from scraper.store import RawPage
+from scraper.store.archive import RawPage
 from scraper.web import PAGE_CSP, Connections, create_app
 from scraper.web_views import export_stream, highlighted
 

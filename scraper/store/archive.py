@@ -20,13 +20,13 @@ from pathlib import Path
 import sqlite_utils
 import zstandard
 
-from scraper import search_index
 from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
-from scraper.dupes import assign_cluster
-from scraper.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
-from scraper.search_index import IndexEntry, index_entry
-from scraper.segment import add_words, index_signature
+from scraper.store import index as search_index
+from scraper.store.dupes import assign_cluster
+from scraper.store.index import IndexEntry, index_entry
+from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
+from scraper.store.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scraper.segment import ZWSP, searchable
+from scraper.store.segment import ZWSP, searchable
 
 BANDS = 4
 BAND_BITS = 64 // BANDS

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 import zstandard
 
-from scraper.dupes import simhash
-from scraper.segment import ZWSP, index_columns
+from scraper.store.dupes import simhash
+from scraper.store.segment import ZWSP, index_columns
 
 FTS = "articles_fts"
 COLUMNS = ("title", "body", "subwords", "title_chars", "body_chars")
