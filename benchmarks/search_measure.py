@@ -17,8 +17,8 @@ from search_corpus import SourceText, make_articles
 
 from scraper import Archive, Article
 from scraper.maintenance import import_records
-from scraper.query import QueryError, build_match, parse_query
-from scraper.search import count
+from scraper.search.engine import count
+from scraper.search.query import QueryError, build_match, parse_query
 from scraper.store.index import RANK
 from scraper.store.segment import normalize, tokens
 

@@ -47,7 +47,7 @@ from search_bench import _log  # noqa: E402
 from search_bench import environment as search_environment  # noqa: E402
 from search_measure import percentile  # noqa: E402
 
-from scraper.query import QueryError, build_match  # noqa: E402
+from scraper.search.query import QueryError, build_match  # noqa: E402
 from scraper.store.index import FTS  # noqa: E402
 from scraper.store.segment import query_tokens  # noqa: E402
 

@@ -16,7 +16,7 @@ from scraper.cli_common import db_option, err, filter_options, open_archive, out
 from scraper.cli_maintenance import MAINTENANCE_COMMANDS
 from scraper.export import FORMATS, ExportError, write_export
 from scraper.inputs import read_list
-from scraper.search import SORTS, QueryError, count, filter_sql, matching_ids
+from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
 
@@ -230,7 +230,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
         if count_only:
             click.echo(count(archive, text, **filters))
             return
-        hits = archive.search(text, limit=limit, sort=sort, collapse=collapse, **filters)
+        hits = search(archive, text, limit=limit, sort=sort, collapse=collapse, **filters)
     if as_json:
         for hit in hits:
             click.echo(json.dumps(hit.__dict__, ensure_ascii=False))

@@ -40,7 +40,7 @@ from scraper.export import (
     safe_filename,
 )
 from scraper.fetch.decode import decode_page
-from scraper.search import QueryError
+from scraper.search.engine import QueryError
 from scraper.store.archive import Archive, ArchiveError
 from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page
 from scraper.web_views import (

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from markupsafe import Markup, escape
 
 from scraper.export import export_chunks
-from scraper.search import (
+from scraper.search.engine import (
     SNIPPET_CHARS,
     SORTS,
     Hit,

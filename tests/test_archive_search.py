@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import scraper
 from scraper.archiving import run_archive
-from scraper.query import build_match
-from scraper.search import QueryError, make_snippet
+from scraper.search.engine import QueryError, make_snippet
+from scraper.search.query import build_match
 from scraper.store.segment import ZWSP, normalize
 
 URL = "https://tech.gmw.cn/2025-09/23/content_1.htm"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import scraper
 import scraper.maintenance
-from scraper.search import count, search_and_count
+from scraper.search.engine import count, search_and_count
 from scraper.store.segment import normalize
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

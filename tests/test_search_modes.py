@@ -6,8 +6,8 @@ import pytest
 
 import scraper
 from scraper.maintenance import reindex
-from scraper.query import build_match
-from scraper.search import SORTS, QueryError, count, search_and_count
+from scraper.search.engine import SORTS, QueryError, count, search_and_count
+from scraper.search.query import build_match
 
 
 def article(url: str, title: str, body: str, date: str, site: str = "a.example") -> scraper.Article:
@@ -130,7 +130,7 @@ def test_each_query_form_on_an_archive(archive, query, urls):
 def test_date_order_is_the_same_whether_matches_are_sorted_or_the_index_walked(
     archive, monkeypatch, few, share
 ):
-    import scraper.search as search_module
+    import scraper.search.engine as search_module
 
     sorted_matches = [h.url for h in archive.search("发展", sort="date")]
     monkeypatch.setattr(search_module, "FEW_MATCHES", few)  # every query counts as "many"

@@ -13,11 +13,11 @@ import pytest
 from conftest import FIXTURES, page
 from starlette.testclient import TestClient
 
-from scraper import Archive, Article
+from scraper import Article
 from scraper.archiving import ArchiveOptions
 from scraper.export import render_txt
 from scraper.fetch.engine import FetchSettings
-from scraper.store.archive import RawPage
+from scraper.store.archive import Archive, RawPage
 from scraper.web import PAGE_CSP, Connections, create_app
 from scraper.web_views import export_stream, highlighted
 

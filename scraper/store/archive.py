@@ -389,11 +389,6 @@ class Archive:
             "by_source": grouped("source"),
         }
 
-    def search(self, query: str, **filters: object) -> list:
-        from scraper.search import search
-
-        return search(self, query, **filters)
-
 
 def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
     message = str(error)

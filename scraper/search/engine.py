@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scraper.query import ParsedQuery, QueryError, filter_sql, parse_query
+from scraper.search.query import ParsedQuery, QueryError, filter_sql, parse_query
 from scraper.store.index import CHARACTERS, FTS, RANK
 from scraper.store.segment import normalize
 
