@@ -14,7 +14,7 @@ from rich.text import Text
 
 from scraper.cli_common import db_option, err, filter_options, open_archive, out
 from scraper.cli_maintenance import MAINTENANCE_COMMANDS
-from scraper.export import FORMATS, ExportError, write_export
+from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.inputs import read_list
 from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
 from scraper.store.archive import ArchiveError, default_db_path
@@ -144,7 +144,7 @@ def _read_file(file: str) -> bytes:
 
 
 def _print_record(record: dict) -> None:
-    from scraper.export import render_txt
+    from scraper.export.formats import render_txt
 
     out.print(Text(render_txt(record).rstrip("\n")))
     if record.get("extractor"):

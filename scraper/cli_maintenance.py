@@ -8,7 +8,7 @@ import click
 from rich.text import Text
 
 from scraper.cli_common import db_option, err, open_archive, out
-from scraper.export import read_jsonl
+from scraper.export.formats import read_jsonl
 
 
 @click.command("import")

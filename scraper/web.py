@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scraper.export import (
+from scraper.export.formats import (
     FORMATS,
     format_date,
     meta_parts,

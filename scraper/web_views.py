@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from scraper.export import export_chunks
+from scraper.export.formats import export_chunks
 from scraper.search.engine import (
     SNIPPET_CHARS,
     SORTS,

@@ -1,4 +1,4 @@
-"""scraper.export: exact output per format, safe file names, streaming, jsonl round trip."""
+"""scraper.export.formats: exact output per format, safe file names, streaming, jsonl round trip."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scraper.export import (
+from scraper.export.formats import (
     FIELDS,
     ExportError,
     read_jsonl,

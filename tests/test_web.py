@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from scraper import Article
 from scraper.archiving import ArchiveOptions
-from scraper.export import render_txt
+from scraper.export.formats import render_txt
 from scraper.fetch.engine import FetchSettings
 from scraper.store.archive import Archive, RawPage
 from scraper.web import PAGE_CSP, Connections, create_app
