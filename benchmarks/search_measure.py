@@ -16,7 +16,7 @@ from pathlib import Path
 from search_corpus import SourceText, make_articles
 
 from scraper import Archive, Article
-from scraper.maintenance import import_records
+from scraper.pipeline.maintenance import import_records
 from scraper.search.engine import count
 from scraper.search.query import QueryError, build_match, parse_query
 from scraper.store.index import RANK

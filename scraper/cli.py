@@ -15,7 +15,7 @@ from rich.text import Text
 from scraper.cli_common import db_option, err, filter_options, open_archive, out
 from scraper.cli_maintenance import MAINTENANCE_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
-from scraper.inputs import read_list
+from scraper.pipeline.inputs import read_list
 from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
@@ -75,7 +75,7 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
       scraper archive --retry-failed
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
-    from scraper.archiving import run_archive
+    from scraper.pipeline.run import run_archive
     from scraper.progress import ArchiveProgress, report_summary
 
     options = _archive_options(url, fetch_options)
@@ -89,8 +89,8 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
 
 
 def _archive_options(url: str | None, flags: dict):
-    from scraper.archiving import ArchiveOptions
     from scraper.fetch.engine import USER_AGENT, FetchSettings
+    from scraper.pipeline.run import ArchiveOptions
 
     max_bytes = int(flags["max_size"] * 2**20)
     settings = FetchSettings(

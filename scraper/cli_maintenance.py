@@ -21,7 +21,7 @@ def import_cmd(file: str, db_path: str | None) -> None:
     Example:
       scraper import backup.jsonl --db other.db
     """
-    from scraper.maintenance import import_records
+    from scraper.pipeline.maintenance import import_records
 
     source = "/dev/stdin" if file == "-" else file
     with open_archive(db_path) as archive:
@@ -39,7 +39,7 @@ def reextract_cmd(ids: tuple[int, ...], db_path: str | None) -> None:
     Example:
       scraper reextract
     """
-    from scraper.maintenance import reextract
+    from scraper.pipeline.maintenance import reextract
 
     with open_archive(db_path, create=False) as archive:
         counts = reextract(archive, ids or None)
@@ -89,7 +89,7 @@ def reindex_cmd(userdict: str | None, workers: int | None, db_path: str | None) 
       scraper reindex
       scraper reindex --userdict my_terms.txt
     """
-    from scraper.maintenance import reindex
+    from scraper.pipeline.maintenance import reindex
 
     with open_archive(db_path, create=False) as archive:
         total = reindex(archive, userdict, workers)

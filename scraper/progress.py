@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from scraper.archiving import Outcome, RunSummary
+from scraper.pipeline.run import Outcome, RunSummary
 
 STATUSES = ("added", "updated", "unchanged", "skipped", "failed")
 SHOWN_FAILURES = 20

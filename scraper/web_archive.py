@@ -18,9 +18,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from scraper.archiving import ArchiveOptions, Outcome, run_archive
 from scraper.clock import now_iso
-from scraper.inputs import read_list
+from scraper.pipeline.inputs import read_list
+from scraper.pipeline.run import ArchiveOptions, Outcome, run_archive
 from scraper.store.archive import Archive
 
 if TYPE_CHECKING:

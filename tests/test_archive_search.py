@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scraper
-from scraper.archiving import run_archive
+from scraper.pipeline.run import run_archive
 from scraper.search.engine import QueryError, make_snippet
 from scraper.search.query import build_match
 from scraper.store.segment import ZWSP, normalize

@@ -10,8 +10,8 @@ from conftest import TITLE, page
 from werkzeug import Response
 
 import scraper
-from scraper.archiving import ArchiveOptions, run_archive
 from scraper.fetch.engine import FetchSettings
+from scraper.pipeline.run import ArchiveOptions, run_archive
 
 
 @pytest.fixture

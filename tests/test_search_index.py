@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scraper
-import scraper.maintenance
+import scraper.pipeline.maintenance
 from scraper.search.engine import count, search_and_count
 from scraper.store.segment import normalize
 
@@ -78,7 +78,7 @@ def test_updates_and_reindex_leave_a_consistent_index(db):
         )
         assert not archive.search('"互联网"') and not archive.search("工业")
         assert [h.url for h in archive.search("量子计算")] == ["https://a.example/0"]
-        scraper.maintenance.reindex(archive, workers=1)
+        scraper.pipeline.maintenance.reindex(archive, workers=1)
         assert [h.url for h in archive.search('"子计"')] == ["https://a.example/0"]
         archive.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
 

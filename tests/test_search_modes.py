@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import scraper
-from scraper.maintenance import reindex
+from scraper.pipeline.maintenance import reindex
 from scraper.search.engine import SORTS, QueryError, count, search_and_count
 from scraper.search.query import build_match
 

@@ -14,9 +14,9 @@ from conftest import FIXTURES, page
 from starlette.testclient import TestClient
 
 from scraper import Article
-from scraper.archiving import ArchiveOptions
 from scraper.export.formats import render_txt
 from scraper.fetch.engine import FetchSettings
+from scraper.pipeline.run import ArchiveOptions
 from scraper.store.archive import Archive, RawPage
 from scraper.web import PAGE_CSP, Connections, create_app
 from scraper.web_views import export_stream, highlighted

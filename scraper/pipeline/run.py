@@ -25,9 +25,9 @@ from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
-from scraper.inputs import expand_inputs, looks_like_url
+from scraper.pipeline.inputs import expand_inputs, looks_like_url
+from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.archive import Archive, RawPage, SaveResult
-from scraper.workers import PageResult, Workers
 
 
 @dataclass

@@ -14,11 +14,11 @@ from scraper.article import Article
 from scraper.clock import now_iso
 from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
+from scraper.pipeline.workers import process_pool
 from scraper.store import index as search_index
 from scraper.store.archive import Archive, ArchiveError
 from scraper.store.index import index_entry
 from scraper.store.segment import add_words, index_signature
-from scraper.workers import process_pool
 
 
 def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:

@@ -59,7 +59,7 @@ def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
     """`count` worker processes, started from a forkserver (no copy of the parent's open
     database), each with the archive's user words and jieba's dictionary loaded."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scraper.workers"])
+    context.set_forkserver_preload(["scraper.pipeline.workers"])
     return ProcessPoolExecutor(
         count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
     )
