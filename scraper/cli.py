@@ -296,7 +296,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
       scraper serve
       scraper serve --port 9000 --allow-archive
     """
-    from scraper.web import serve
+    from scraper.web.app import serve
 
     path = db_path or default_db_path()
     serve(path, host, port, allow_archive,

@@ -21,7 +21,7 @@ from test_web import BUS_ARTICLES, XSS_ARTICLE, XSS_IMG, XSS_RAW, XSS_SCRIPT, bu
 
 from scraper import Archive
 from scraper.store.archive import RawPage
-from scraper.web import create_app
+from scraper.web.app import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")

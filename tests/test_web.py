@@ -18,8 +18,9 @@ from scraper.export.formats import render_txt
 from scraper.fetch.engine import FetchSettings
 from scraper.pipeline.run import ArchiveOptions
 from scraper.store.archive import Archive, RawPage
-from scraper.web import PAGE_CSP, Connections, create_app
-from scraper.web_views import export_stream, highlighted
+from scraper.web.app import PAGE_CSP, create_app
+from scraper.web.state import Connections
+from scraper.web.views import export_stream, highlighted
 
 BASE = "http://127.0.0.1:8765"
 XSS_SCRIPT = "<script>alert(1)</script>"
@@ -330,7 +331,7 @@ def test_unknown_host_is_refused(client):
 def test_static_files_and_no_traversal(client):
     css = client.get("/static/style.css")
     assert css.status_code == 200 and "Noto Sans CJK SC" in css.text
-    assert client.get("/static/%2e%2e/web.py").status_code == 404
+    assert client.get("/static/%2e%2e/app.py").status_code == 404
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -512,7 +513,7 @@ def test_serve_runs_uvicorn_on_localhost(run_cli, archive_path, monkeypatch):
 def test_neighbours_come_from_the_result_page_without_searching_again(client, monkeypatch):
     results = client.get("/", params={"q": "智慧公交", "offset": 20}).text
     order = ids_of(results)
-    import scraper.web_views as views
+    import scraper.web.views as views
 
     def no_search(*args, **kwargs):
         raise AssertionError("the result page's ids should have been enough")

@@ -1,4 +1,4 @@
-"""What scraper/web.py's pages show, without any routing: request parameters, a page of results
+"""What app.py's pages show, without any routing: request parameters, a page of results
 (search, or the latest articles when there is no query), neighbours in a result list, snippets
 as safe HTML, overview counts and export streams."""
 

@@ -2,7 +2,7 @@
 
 Server-rendered Jinja2 pages (autoescaped, no JavaScript) on Starlette. Every response carries
 a strict CSP; archived pages are served sandboxed so their scripts never run against the app.
-Archiving from the browser (web_archive.py) exists only when the app is created with
+Archiving from the browser (jobs.py, archive_pages.py) exists only when the app is created with
 allow_archive.
 """
 
@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,12 +40,13 @@ from scraper.export.formats import (
 from scraper.fetch.decode import decode_page
 from scraper.search.engine import QueryError
 from scraper.store.archive import Archive, ArchiveError
-from scraper.web_archive import MAX_FORM_BYTES, Jobs, archive_form, archive_submit, job_page
-from scraper.web_views import (
+from scraper.web.archive_pages import archive_form, archive_submit, job_page
+from scraper.web.jobs import MAX_FORM_BYTES, Jobs
+from scraper.web.state import Connections, WebState
+from scraper.web.views import (
     MAX_OFFSET,
     BadParameter,
     Pager,
-    ResultIds,
     chart,
     export_records,
     export_stream,
@@ -88,55 +87,6 @@ EXPORT_TYPES = {
     "jsonl": "application/jsonl; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class Connections:
-    """An Archive connection per thread: Starlette runs sync endpoints on a pool of threads,
-    and one sqlite3 connection must not be used by two of them at once."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.local = threading.local()
-        self.opened: list[Archive] = []
-        self.lock = threading.Lock()
-
-    def get(self) -> Archive:
-        archive = getattr(self.local, "archive", None)
-        if archive is None:
-            archive = self.local.archive = Archive(self.path, create=False)
-            with self.lock:
-                self.opened.append(archive)
-        return archive
-
-    def dedicated(self) -> Archive:
-        """A connection of its own, for a stream read on whichever thread is free."""
-        return Archive(self.path, create=False)
-
-    def close(self) -> None:
-        with self.lock:
-            for archive in self.opened:
-                archive.close()
-            self.opened.clear()
-            self.local = threading.local()  # threads that outlive the app open afresh
-
-
-@dataclass
-class WebState:
-    connections: Connections
-    templates: Environment
-    allow_archive: bool
-    csrf_token: str  # per app run: a form from an earlier run is refused
-    jobs: Jobs
-    result_ids: ResultIds = field(default_factory=ResultIds)  # for prev/next on article pages
-
-    def render(
-        self, request: Request, template: str, status: int = 200,
-        headers: Mapping[str, str] | None = None, **context: object,
-    ) -> HTMLResponse:  # fmt: skip
-        html = self.templates.get_template(template).render(
-            request=request, allow_archive=self.allow_archive, **context
-        )
-        return HTMLResponse(html, status, headers)
 
 
 class SecurityHeaders:
@@ -223,7 +173,7 @@ def url_host(host: str) -> str:
 
 def _templates() -> Environment:
     env = Environment(
-        loader=PackageLoader("scraper", "templates"),
+        loader=PackageLoader("scraper.web", "templates"),
         autoescape=True,  # every template, whatever its name
         undefined=StrictUndefined,
         trim_blocks=True,
