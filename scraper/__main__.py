@@ -1,3 +1,3 @@
-from scraper.cli import main
+from scraper.cli.app import main
 
 main()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.cli import main
+from scraper.cli.app import main
 from scraper.store.segment import index_columns
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import json
 import click
 from rich.text import Text
 
-from scraper.cli_common import db_option, err, open_archive, out
+from scraper.cli.common import db_option, err, open_archive, out
 from scraper.export.formats import read_jsonl
 
 

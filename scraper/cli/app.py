@@ -12,8 +12,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli_common import db_option, err, filter_options, open_archive, out
-from scraper.cli_maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.common import db_option, err, filter_options, open_archive, out
+from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.pipeline.inputs import read_list
 from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
@@ -75,8 +75,8 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
       scraper archive --retry-failed
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
+    from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
-    from scraper.progress import ArchiveProgress, report_summary
 
     options = _archive_options(url, fetch_options)
     if not inputs and not input_list and not options.retry_failed:
