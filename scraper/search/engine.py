@@ -1,6 +1,6 @@
 """Full-text search: ranked (bm25) or newest-first hits with snippets of the original text.
 
-The query language is scraper/query.py; the index, scraper/search_index.py.
+The query language is query.py; the index, scraper/store/index.py.
 """
 
 from __future__ import annotations

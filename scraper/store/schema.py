@@ -1,10 +1,10 @@
-"""The archive's tables (plain SQLite; the full-text index is in scraper/search_index.py)."""
+"""The archive's tables (plain SQLite; the full-text index is in scraper/store/index.py)."""
 
 from __future__ import annotations
 
 from scraper.article import RECORD_FIELDS
 
-SCHEMA_VERSION = "2"  # 2: contentless index with character columns (scraper/search_index.py)
+SCHEMA_VERSION = "2"  # 2: contentless index with character columns (scraper/store/index.py)
 ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
     *((name, "TEXT") for name in RECORD_FIELDS),
     ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
