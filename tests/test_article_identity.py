@@ -5,14 +5,19 @@ Against a real HTTP server on 127.0.0.1 (pytest-httpserver), like tests/test_fet
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES
-from test_fetch import archive_urls, only
+from conftest import FIXTURES, TITLE, page
+from test_fetch import archive_urls, only, settings
 
 import scraper
 from scraper.fetch.urls import registered_domain
+from scraper.pipeline.run import ArchiveOptions, run_archive
+from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as
+from scraper.store.raw_pages import RawPage
+from scraper.store.schema import SCHEMA_VERSION
 
 PEOPLE_PAGE = FIXTURES / "sites" / "people_rm_txt.html"
 
@@ -65,3 +70,86 @@ def test_archived_page_resembling_a_portal_keeps_its_own_host(site, db):
     record = archive.get(only(summary).article_id)
     assert record["extractor"] == "rule:people.com.cn"
     assert record["site"] == urlsplit(url).hostname != "people.com.cn"
+
+
+# --- item: a redirect and its target are one article ------------------------------------------
+
+
+def requests_to(server, *paths: str) -> int:
+    return sum(1 for request, _ in server.log if request.path in paths)
+
+
+@pytest.fixture
+def moved(site):
+    """/old answers 301 → /new, the article."""
+    site.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    site.expect_request("/new").respond_with_data(page(), content_type="text/html")
+    return site
+
+
+def test_a_redirect_and_its_target_are_one_article_keyed_by_the_target(moved, db):
+    old, new = moved.url_for("/old"), moved.url_for("/new")
+    archive, summary = archive_urls(db, [old, new])
+    assert archive.count() == 1
+    assert sorted(o.status for o in summary.outcomes) == ["added", "unchanged"]
+    record = archive.get(new)
+    assert record["url"] == new and record["aliases"] == {old: 1}
+    assert archive.get(old)["id"] == record["id"]
+
+
+def test_a_rerun_fetches_neither_the_redirect_nor_its_target(moved, db):
+    old, new = moved.url_for("/old"), moved.url_for("/new")
+    archive_urls(db, [old])
+    before = requests_to(moved, "/old", "/new")
+    archive, again = archive_urls(db, [new, old + "?utm_source=wx"])
+    assert requests_to(moved, "/old", "/new") == before
+    assert [(o.status, o.error) for o in again.outcomes] == [("skipped", "already archived")] * 2
+    assert archive.count() == 1
+
+
+def test_show_finds_the_article_by_either_url(moved, db, run_cli):
+    archive_urls(db, [moved.url_for("/old")])
+    for url in (moved.url_for("/old"), moved.url_for("/new") + "?utm_source=wx"):
+        shown = run_cli("show", url, "--db", db)
+        assert shown.code == 0 and TITLE in shown.out
+
+
+def test_refresh_keeps_the_row_of_an_article_archived_under_the_old_url(moved, db):
+    old, new = moved.url_for("/old"), moved.url_for("/new")
+    with scraper.Archive(db) as archive:  # as archived before the key was the final URL
+        archive.save(scraper.Article(url=old, title="旧标题", body="旧的正文。"))
+    archive = scraper.Archive(db)
+    summary = run_archive(archive, [old], ArchiveOptions(fetch=settings(), refresh=True))
+    assert only(summary).status == "updated"
+    assert archive.count() == 1 and archive.get(new)["title"] == TITLE
+
+
+def test_aliases_survive_export_and_import(moved, db, tmp_path, run_cli):
+    old, new = moved.url_for("/old"), moved.url_for("/new")
+    archive_urls(db, [old])
+    first, copy, second = tmp_path / "a.jsonl", tmp_path / "copy.db", tmp_path / "b.jsonl"
+    assert run_cli("export", "--format", "jsonl", "--out", first, "--db", db).code == 0
+    assert json.loads(first.read_text("utf-8"))["aliases"] == {old: 1}
+    assert run_cli("import", first, "--db", copy).code == 0
+    assert run_cli("export", "--format", "jsonl", "--out", second, "--db", copy).code == 0
+    assert second.read_bytes() == first.read_bytes()
+    assert scraper.Archive(copy).get(old)["url"] == new
+
+
+def test_an_archive_made_before_aliases_learns_them_from_its_raw_pages(tmp_path):
+    db = tmp_path / "v2.db"
+    asked, final, page_2 = "http://a.cn/old", "http://a.cn/c_1.htm", "http://a.cn/c_1_2.htm"
+    with scraper.Archive(db) as archive:  # keyed by the URL asked for, as runs used to
+        raws = [RawPage(final, b"<p>1</p>"), RawPage(page_2, b"<p>2</p>")]
+        archive.save(scraper.Article(url=asked, title="标题", body="正文。"), raws)
+        archive.save(scraper.Article(url="file:///saved.html", title="存档", body="正文。"),
+                     [RawPage("file:///saved.html", b"<p>x</p>")])  # fmt: skip
+        archive.db.execute("DROP TABLE url_aliases")
+        archive.set_meta("schema_version", "2")
+        archive.commit()
+    with scraper.Archive(db) as archive:
+        assert archive.meta("schema_version") == SCHEMA_VERSION
+        rows = archive.db.execute("SELECT url, page_no FROM url_aliases ORDER BY url").fetchall()
+        assert rows == [(final, 1), (page_2, 2)]
+        assert archive.get(page_2)["url"] == asked
+        assert archived_as(archive.db.conn, page_2) == PAGE_OF_ARCHIVED

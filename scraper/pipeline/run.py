@@ -21,12 +21,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.article import Article
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.inputs import expand_inputs, looks_like_url
 from scraper.pipeline.workers import PageResult, Workers
+from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
+from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
 
 
@@ -140,13 +143,16 @@ class InputQueue:
             record(Outcome(item, "failed", error=str(error)))
             return None
 
-    def batch(self, after: int, size: int = 500) -> list[tuple[int, str, bool]]:
-        """The next inputs after position `after`, in order, each with "already archived"."""
-        return self.db.execute(
-            "SELECT pos, item, EXISTS (SELECT 1 FROM articles WHERE url = item)"
-            " FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?",
-            [after, size],
+    def batch(self, after: int, size: int = 500) -> list[tuple[int, str, str | None]]:
+        """The next inputs after position `after`, in order, each with the reason it needs no
+        fetch (already archived, a page of an archived article) or None."""
+        rows = self.db.execute(
+            "SELECT pos, item FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?", [after, size]
         ).fetchall()
+        return [
+            (pos, item, archived_as(self.db.conn, item) if looks_like_url(item) else None)
+            for pos, item in rows
+        ]
 
 
 class _Run:
@@ -164,12 +170,19 @@ class _Run:
         self.queued_saves = 0
         self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
 
-    def _save(self, *args: object, **kwargs: object) -> SaveResult:
+    def _save(
+        self, article: Article, known_by: dict[str, int], *args: object, **kwargs: object
+    ) -> SaveResult:
         """In the database thread: save, and commit once no other save is waiting (a busy run
         commits a few articles at a time; an idle one each article at once)."""
         with self.queued_lock:
             self.queued_saves -= 1
-        saved = self.archive.save(*args, **kwargs)
+        conn = self.archive.db.conn
+        if known_by:  # an article archived under the URL that now redirects keeps its row
+            first_page = [article.url, *(url for url, page in known_by.items() if page == 1)]
+            article.url = archived_url(conn, first_page) or article.url
+        saved = self.archive.save(article, *args, **kwargs)
+        add_aliases(conn, saved.article_id, known_by)
         with self.queued_lock:
             idle = self.queued_saves == 0
         if idle:
@@ -229,8 +242,9 @@ class _Run:
         while batch := await self._db(self.queue.batch, after):
             after = batch[-1][0]
             for _, item, archived in batch:
-                if archived and looks_like_url(item) and not self.options.refresh:
-                    self.record(Outcome(item, "skipped", error="already archived"))
+                # --refresh fetches archived articles again, but a later page only with its first
+                if archived == PAGE_OF_ARCHIVED or (archived and not self.options.refresh):
+                    self.record(Outcome(item, "skipped", error=archived))
                 else:
                     await pending.put(item)
         for _ in range(consumers):
@@ -282,20 +296,36 @@ class _Run:
         self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers
     ) -> Outcome:
         article = merge_pages([r.article for r in results])
-        article.url = item if looks_like_url(item) else raws[0].url
+        known_by = _known_by(item, raws) if looks_like_url(item) else {}
+        # Keyed by where page 1 ended up after redirects; the URL asked for is an alias.
+        article.url = next(iter(known_by), raws[0].url)
         if not (article.title or article.body):
             return await self._failed(item, "extract", "no article found on the page")
         single = len(results) == 1
         entry = results[0].entry if single else await workers.index_entry(article)
         with self.queued_lock:
             self.queued_saves += 1
-        saved = await self._db(self._save, article, raws, entry,
+        saved = await self._db(self._save, article, known_by, raws, entry,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None
         return Outcome(
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
+
+
+def _known_by(item: str, raws: list[RawPage]) -> dict[str, int]:
+    """URL -> page number for every URL of the article, page 1's final URL first (its key)."""
+    known_by = {_canonical_or_same(raw.url): number for number, raw in enumerate(raws, 1)}
+    known_by.setdefault(item, 1)
+    return known_by
+
+
+def _canonical_or_same(url: str) -> str:
+    try:
+        return canonical_url(url)
+    except BadURL:
+        return url
 
 
 def _read_local(item: str, url: str | None) -> FetchedPage:
