@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import FIXTURES, TITLE, page
-from test_fetch import archive_urls, only, settings
+from test_fetch import archive_urls, only, paginated, settings
 
 import scraper
 from scraper.fetch.urls import registered_domain
@@ -153,3 +153,46 @@ def test_an_archive_made_before_aliases_learns_them_from_its_raw_pages(tmp_path)
         assert rows == [(final, 1), (page_2, 2)]
         assert archive.get(page_2)["url"] == asked
         assert archived_as(archive.db.conn, page_2) == PAGE_OF_ARCHIVED
+
+
+# --- item: later pages in the list are pages of their article, not articles -------------------
+
+PAGES = ["c_100.htm", "c_100_2.htm", "c_100_3.htm"]
+
+
+@pytest.fixture
+def three_pages(site):
+    for number, name in enumerate(PAGES, start=1):
+        site.expect_request(f"/news/{name}").respond_with_data(
+            paginated(number, len(PAGES)), content_type="text/html"
+        )
+    return site
+
+
+@pytest.mark.parametrize(
+    "order", [[0, 1, 2], [1, 2, 0], [2, 0, 1]], ids=["first-page-first", "first-page-last", "mixed"]
+)
+def test_later_pages_in_the_list_are_pages_of_one_article(three_pages, db, order):
+    urls = [three_pages.url_for(f"/news/{PAGES[i]}") for i in order]
+    archive, summary = archive_urls(db, urls)
+    assert archive.count() == 1
+    by_input = {o.input: (o.status, o.error) for o in summary.outcomes}
+    assert by_input[urls[order.index(0)]] == ("added", None)
+    skipped = [by_input[u] for u in urls if u != urls[order.index(0)]]
+    assert skipped == [("skipped", PAGE_OF_ARCHIVED)] * 2
+    record = archive.get(urls[order.index(0)])
+    assert archive.raw_page_count(record["id"]) == 3
+    assert record["aliases"] == {three_pages.url_for(f"/news/{PAGES[i]}"): i + 1 for i in (1, 2)}
+
+
+def test_later_pages_of_an_article_archived_before_are_not_fetched(three_pages, db):
+    archive_urls(db, [three_pages.url_for("/news/c_100.htm")])
+    before = len(three_pages.log)
+    _, again = archive_urls(db, [three_pages.url_for(f"/news/{PAGES[2]}")])
+    assert len(three_pages.log) == before
+    assert [(o.status, o.error) for o in again.outcomes] == [("skipped", PAGE_OF_ARCHIVED)]
+
+
+def test_a_later_page_without_its_first_is_archived(three_pages, db):
+    archive, summary = archive_urls(db, [three_pages.url_for("/news/c_100_2.htm")])
+    assert only(summary).status == "added" and archive.count() == 1

@@ -2,9 +2,11 @@
 
 Inputs are streamed into a temporary table (de-duplicated there, so a 100k-URL list costs no
 memory), then `concurrency` workers take them in order: fetch politely, extract in a process
-pool, follow the article's next pages, and save. Articles are committed as they complete (those
-finishing together share a commit), so an interrupted run keeps what finished and the same
-command resumes; after kill -9 only the last few uncommitted articles are fetched again.
+pool, follow the article's next pages, and save. URLs of later pages (c_1_2.htm) come last, so
+those whose article was archived from its first page are skipped, not archived again in part.
+Articles are committed as they complete (those finishing together share a commit), so an
+interrupted run keeps what finished and the same command resumes; after kill -9 only the last
+few uncommitted articles are fetched again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from scraper.article import Article
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
-from scraper.extract.pagination import MAX_PAGES
+from scraper.extract.pagination import MAX_PAGES, page_number
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.inputs import expand_inputs, looks_like_url
@@ -113,14 +115,16 @@ def _run_loop(coroutine):
 
 
 class InputQueue:
-    """The run's inputs in a TEMP table: de-duplicated by SQLite, read back in batches."""
+    """The run's inputs in a TEMP table: de-duplicated by SQLite, read back in batches. URLs
+    naming a later page (c_1_2.htm, ?page=3) form a second batch of their own."""
 
     def __init__(self, archive: Archive) -> None:
         self.db = archive.db
         self.archive = archive
         self.db.execute("DROP TABLE IF EXISTS temp.run_inputs")
         self.db.execute(
-            "CREATE TEMP TABLE run_inputs (pos INTEGER PRIMARY KEY, item TEXT NOT NULL UNIQUE)"
+            "CREATE TEMP TABLE run_inputs (pos INTEGER PRIMARY KEY, item TEXT NOT NULL UNIQUE,"
+            " later_page INTEGER NOT NULL)"
         )
 
     def fill(self, items: Iterable[str], options: ArchiveOptions, record: OutcomeCallback) -> int:
@@ -130,7 +134,11 @@ class InputQueue:
             for item in items:
                 key = self._key(item, record)
                 if key:
-                    self.db.execute("INSERT OR IGNORE INTO run_inputs (item) VALUES (?)", [key])
+                    later = looks_like_url(key) and page_number(key) > 1
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO run_inputs (item, later_page) VALUES (?, ?)",
+                        [key, later],
+                    )
         return self.db.execute("SELECT count(*) FROM run_inputs").fetchone()[0]
 
     def _key(self, item: str, record: OutcomeCallback) -> str | None:
@@ -143,11 +151,16 @@ class InputQueue:
             record(Outcome(item, "failed", error=str(error)))
             return None
 
-    def batch(self, after: int, size: int = 500) -> list[tuple[int, str, str | None]]:
-        """The next inputs after position `after`, in order, each with the reason it needs no
-        fetch (already archived, a page of an archived article) or None."""
+    def batch(
+        self, after: int, later_pages: bool, size: int = 500
+    ) -> list[tuple[int, str, str | None]]:
+        """The next inputs after position `after` (of the later pages, or of the rest), in order,
+        each with the reason it needs no fetch (already archived, a page of an archived article)
+        or None."""
         rows = self.db.execute(
-            "SELECT pos, item FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?", [after, size]
+            "SELECT pos, item FROM run_inputs WHERE later_page = ? AND pos > ? ORDER BY pos"
+            " LIMIT ?",
+            [later_pages, after, size],
         ).fetchall()
         return [
             (pos, item, archived_as(self.db.conn, item) if looks_like_url(item) else None)
@@ -206,17 +219,15 @@ class _Run:
         # More articles in progress than requests in flight: while some pages are being
         # extracted or saved, others are being fetched (the Fetcher caps requests).
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
-        pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
         self.archive.defer_commits(True)
         try:
             with Workers(self.options.workers, total, self.archive.user_words()) as workers:
                 async with Fetcher(self.options.fetch) as fetcher:
-                    tasks = [asyncio.create_task(self._feed(pending, pipelines))]
-                    tasks += [
-                        asyncio.create_task(self._worker(pending, fetcher, workers))
-                        for _ in range(pipelines)
-                    ]
-                    await self._until_done_or_stopped(tasks, stop)
+                    # Later pages (c_1_2.htm) wait until everything else is stored: by then those
+                    # whose first page was in the list are known as pages of its article.
+                    for later_pages in (False, True):
+                        if not stop.is_set():
+                            await self._phase(later_pages, pipelines, fetcher, workers, stop)
         finally:
             if on_main:
                 with contextlib.suppress(NotImplementedError):
@@ -224,6 +235,22 @@ class _Run:
             self.db_thread.shutdown(wait=True)
             self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
         return stop.is_set()
+
+    async def _phase(
+        self,
+        later_pages: bool,
+        pipelines: int,
+        fetcher: Fetcher,
+        workers: Workers,
+        stop: asyncio.Event,
+    ) -> None:
+        """Archive the later pages, or the other inputs, with `pipelines` workers."""
+        pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
+        tasks = [asyncio.create_task(self._feed(pending, pipelines, later_pages))]
+        tasks += [
+            asyncio.create_task(self._worker(pending, fetcher, workers)) for _ in range(pipelines)
+        ]
+        await self._until_done_or_stopped(tasks, stop)
 
     async def _until_done_or_stopped(self, tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
         done = asyncio.ensure_future(asyncio.gather(*tasks))
@@ -236,10 +263,10 @@ class _Run:
         else:
             await done
 
-    async def _feed(self, pending: asyncio.Queue, consumers: int) -> None:
+    async def _feed(self, pending: asyncio.Queue, consumers: int, later_pages: bool) -> None:
         """Queue the inputs in order, a batch at a time, then one end marker per worker."""
         after = 0
-        while batch := await self._db(self.queue.batch, after):
+        while batch := await self._db(self.queue.batch, after, later_pages):
             after = batch[-1][0]
             for _, item, archived in batch:
                 # --refresh fetches archived articles again, but a later page only with its first
