@@ -42,6 +42,7 @@ def site(httpserver):
         ("www.bbc.co.uk", "bbc.co.uk"),
         ("money.163.com", "163.com"),
         ("gmw.cn", "gmw.cn"),
+        ("www.gov.cn", "gov.cn"),
         ("127.0.0.1", "127.0.0.1"),
         ("localhost", "localhost"),
     ],

@@ -81,7 +81,8 @@ def registered_domain(host: str) -> str:
     if len(labels) <= 2 or _is_ip(host):
         return host
     country_second_level = len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL
-    return ".".join(labels[-3:] if country_second_level else labels[-2:])
+    domain = ".".join(labels[-3:] if country_second_level else labels[-2:])
+    return _strip_www(domain)  # www.gov.cn is registered under gov.cn itself: say gov.cn
 
 
 def _is_ip(host: str) -> bool:
