@@ -22,7 +22,7 @@ ALIASES_COLUMN = (
 )
 
 
-def spellings(url: str) -> list[str]:
+def _spellings(url: str) -> list[str]:
     """`url` as given and in its canonical spelling (the one runs store), without repeats."""
     try:
         canonical = canonical_url(url)
@@ -34,7 +34,7 @@ def spellings(url: str) -> list[str]:
 def lookup(conn: sqlite3.Connection, url: str) -> tuple[int, int] | None:
     """(article id, page number) of the article stored at `url` or known by it, in the URL's
     spelling as given or its canonical one."""
-    return next(filter(None, (_lookup_exact(conn, s) for s in spellings(url))), None)
+    return next(filter(None, (_lookup_exact(conn, s) for s in _spellings(url))), None)
 
 
 def _lookup_exact(conn: sqlite3.Connection, url: str) -> tuple[int, int] | None:
