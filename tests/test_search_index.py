@@ -89,7 +89,7 @@ def test_a_schema_1_archive_is_migrated_on_open(tmp_path):
         conn.executescript((FIXTURES / "archive_v1.sql").read_text("utf-8"))
     titles = {r[0] for r in sqlite3.connect(legacy).execute("SELECT title FROM articles")}
     with scraper.Archive(legacy) as archive:
-        assert archive.meta("schema_version") == "2"
+        assert archive.meta("schema_version") == "3"
         assert {r["title"] for r in archive.records()} == titles  # nothing lost
         assert "body_tokens" not in archive.db["articles"].columns_dict
         assert archive.search("工业互联网") and archive.search('"业互联"')

@@ -46,7 +46,8 @@ def extract_page(
         article, next_url = extract_html_page(text, url, now)
     else:
         article, next_url = extract_text_capture(text, url, now), None
-    article.site = article.site or site_from_url(url)
+    # The URL says where the page is; a rule's `detect` only says which template it resembles.
+    article.site = site_from_url(url) or article.site
     return article, next_url
 
 
@@ -61,9 +62,9 @@ def merge_pages(pages: list[Article]) -> Article:
 
 
 def site_from_url(url: str | None) -> str | None:
-    """The host a page came from, without 'www.': 'https://www.gmw.cn/x' -> 'gmw.cn'."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    host = host.removeprefix("www.")
-    return host or None
+    """The registered domain a page came from: 'https://news.sina.com.cn/x' -> 'sina.com.cn'
+    (None for a file:// URL or none)."""
+    from scraper.fetch.urls import registered_domain  # on first use: w3lib takes 70 ms to load
+
+    host = urlsplit(url).hostname if url else None
+    return registered_domain(host) if host else None

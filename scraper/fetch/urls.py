@@ -31,6 +31,17 @@ HOST_KEEP_ONLY: dict[str, tuple[str, frozenset[str]]] = {
     "mp.weixin.qq.com": ("__biz", frozenset({"__biz", "mid", "idx", "sn"})),
 }
 
+# Second-level labels under which country domains register names (sina.com.cn, bbc.co.uk,
+# beijing's bj.cn): the generic ones and China's province codes.
+_SECOND_LEVEL = frozenset(
+    {
+        "com", "net", "org", "gov", "edu", "ac", "co", "mil", "ltd", "biz", "info", "int",
+        "ah", "bj", "cq", "fj", "gd", "gs", "gx", "gz", "ha", "hb", "he", "hi", "hk", "hl",
+        "hn", "jl", "js", "jx", "ln", "mo", "nm", "nx", "qh", "sc", "sd", "sh", "sn", "sx",
+        "tj", "tw", "xj", "xz", "yn", "zj",
+    }
+)  # fmt: skip
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_RE = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
 _ESCAPE_RE = re.compile(r"%[0-9a-fA-F]{2}")
@@ -59,6 +70,27 @@ def canonical_url(url: str) -> str:
 def host_of(url: str) -> str:
     """Lower-cased (punycode) host of `url`, without port; raises BadURL like canonical_url."""
     return urlsplit(canonical_url(url)).hostname or ""
+
+
+def registered_domain(host: str) -> str:
+    """The name a host was registered under: 'news.sina.com.cn' -> 'sina.com.cn',
+    'www.gmw.cn' -> 'gmw.cn'. A small stand-in for the Public Suffix List that knows the
+    second-level suffixes of .cn (com.cn, gov.cn, bj.cn, ...) and of other country domains."""
+    host = host.lower().rstrip(".")
+    labels = host.split(".")
+    if len(labels) <= 2 or _is_ip(host):
+        return host
+    country_second_level = len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL
+    domain = ".".join(labels[-3:] if country_second_level else labels[-2:])
+    return _strip_www(domain)  # www.gov.cn is registered under gov.cn itself: say gov.cn
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def same_site(a: str, b: str) -> bool:

@@ -16,6 +16,7 @@ from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
 from scraper.pipeline.workers import process_pool
 from scraper.store import index as search_index
+from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, ArchiveError
 from scraper.store.index import index_entry
 from scraper.store.segment import add_words, index_signature
@@ -67,7 +68,17 @@ def _restore(archive: Archive, record: dict, entry: search_index.IndexEntry) -> 
     kept = ("extractor_version", "archived_at", "updated_at")
     extra = {key: record[key] for key in kept if record.get(key)}
     extra.setdefault("archived_at", now_iso())
-    return archive.save(Article.from_dict(record), (), entry, **extra).status
+    saved = archive.save(Article.from_dict(record), (), entry, **extra)
+    add_aliases(archive.db.conn, saved.article_id, _aliases_of(record))
+    return saved.status
+
+
+def _aliases_of(record: dict) -> dict[str, int]:
+    """The record's other URLs (URL -> page), as exported; anything malformed is left out."""
+    known_by = record.get("aliases")
+    if not isinstance(known_by, dict):
+        return {}
+    return {url: page for url, page in known_by.items() if isinstance(page, int) and page > 0}
 
 
 def _has_url(record: dict, counts: Counter) -> bool:

@@ -2,9 +2,11 @@
 
 Inputs are streamed into a temporary table (de-duplicated there, so a 100k-URL list costs no
 memory), then `concurrency` workers take them in order: fetch politely, extract in a process
-pool, follow the article's next pages, and save. Articles are committed as they complete (those
-finishing together share a commit), so an interrupted run keeps what finished and the same
-command resumes; after kill -9 only the last few uncommitted articles are fetched again.
+pool, follow the article's next pages, and save. URLs of later pages (c_1_2.htm) come last, so
+those whose article was archived from its first page are skipped, not archived again in part.
+Articles are committed as they complete (those finishing together share a commit), so an
+interrupted run keeps what finished and the same command resumes; after kill -9 only the last
+few uncommitted articles are fetched again.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.article import Article
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
-from scraper.extract.pagination import MAX_PAGES
+from scraper.extract.pagination import MAX_PAGES, page_number
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.inputs import expand_inputs, looks_like_url
 from scraper.pipeline.workers import PageResult, Workers
+from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
+from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
 
 
@@ -110,14 +115,16 @@ def _run_loop(coroutine):
 
 
 class InputQueue:
-    """The run's inputs in a TEMP table: de-duplicated by SQLite, read back in batches."""
+    """The run's inputs in a TEMP table: de-duplicated by SQLite, read back in batches. URLs
+    naming a later page (c_1_2.htm, ?page=3) form a second batch of their own."""
 
     def __init__(self, archive: Archive) -> None:
         self.db = archive.db
         self.archive = archive
         self.db.execute("DROP TABLE IF EXISTS temp.run_inputs")
         self.db.execute(
-            "CREATE TEMP TABLE run_inputs (pos INTEGER PRIMARY KEY, item TEXT NOT NULL UNIQUE)"
+            "CREATE TEMP TABLE run_inputs (pos INTEGER PRIMARY KEY, item TEXT NOT NULL UNIQUE,"
+            " later_page INTEGER NOT NULL)"
         )
 
     def fill(self, items: Iterable[str], options: ArchiveOptions, record: OutcomeCallback) -> int:
@@ -127,7 +134,11 @@ class InputQueue:
             for item in items:
                 key = self._key(item, record)
                 if key:
-                    self.db.execute("INSERT OR IGNORE INTO run_inputs (item) VALUES (?)", [key])
+                    later = looks_like_url(key) and page_number(key) > 1
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO run_inputs (item, later_page) VALUES (?, ?)",
+                        [key, later],
+                    )
         return self.db.execute("SELECT count(*) FROM run_inputs").fetchone()[0]
 
     def _key(self, item: str, record: OutcomeCallback) -> str | None:
@@ -140,13 +151,21 @@ class InputQueue:
             record(Outcome(item, "failed", error=str(error)))
             return None
 
-    def batch(self, after: int, size: int = 500) -> list[tuple[int, str, bool]]:
-        """The next inputs after position `after`, in order, each with "already archived"."""
-        return self.db.execute(
-            "SELECT pos, item, EXISTS (SELECT 1 FROM articles WHERE url = item)"
-            " FROM run_inputs WHERE pos > ? ORDER BY pos LIMIT ?",
-            [after, size],
+    def batch(
+        self, after: int, later_pages: bool, size: int = 500
+    ) -> list[tuple[int, str, str | None]]:
+        """The next inputs after position `after` (of the later pages, or of the rest), in order,
+        each with the reason it needs no fetch (already archived, a page of an archived article)
+        or None."""
+        rows = self.db.execute(
+            "SELECT pos, item FROM run_inputs WHERE later_page = ? AND pos > ? ORDER BY pos"
+            " LIMIT ?",
+            [later_pages, after, size],
         ).fetchall()
+        return [
+            (pos, item, archived_as(self.db.conn, item) if looks_like_url(item) else None)
+            for pos, item in rows
+        ]
 
 
 class _Run:
@@ -164,12 +183,19 @@ class _Run:
         self.queued_saves = 0
         self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
 
-    def _save(self, *args: object, **kwargs: object) -> SaveResult:
+    def _save(
+        self, article: Article, known_by: dict[str, int], *args: object, **kwargs: object
+    ) -> SaveResult:
         """In the database thread: save, and commit once no other save is waiting (a busy run
         commits a few articles at a time; an idle one each article at once)."""
         with self.queued_lock:
             self.queued_saves -= 1
-        saved = self.archive.save(*args, **kwargs)
+        conn = self.archive.db.conn
+        if known_by:  # an article archived under the URL that now redirects keeps its row
+            first_page = [article.url, *(url for url, page in known_by.items() if page == 1)]
+            article.url = archived_url(conn, first_page) or article.url
+        saved = self.archive.save(article, *args, **kwargs)
+        add_aliases(conn, saved.article_id, known_by)
         with self.queued_lock:
             idle = self.queued_saves == 0
         if idle:
@@ -193,17 +219,15 @@ class _Run:
         # More articles in progress than requests in flight: while some pages are being
         # extracted or saved, others are being fetched (the Fetcher caps requests).
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
-        pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
         self.archive.defer_commits(True)
         try:
             with Workers(self.options.workers, total, self.archive.user_words()) as workers:
                 async with Fetcher(self.options.fetch) as fetcher:
-                    tasks = [asyncio.create_task(self._feed(pending, pipelines))]
-                    tasks += [
-                        asyncio.create_task(self._worker(pending, fetcher, workers))
-                        for _ in range(pipelines)
-                    ]
-                    await self._until_done_or_stopped(tasks, stop)
+                    # Later pages (c_1_2.htm) wait until everything else is stored: by then those
+                    # whose first page was in the list are known as pages of its article.
+                    for later_pages in (False, True):
+                        if not stop.is_set():
+                            await self._phase(later_pages, pipelines, fetcher, workers, stop)
         finally:
             if on_main:
                 with contextlib.suppress(NotImplementedError):
@@ -211,6 +235,22 @@ class _Run:
             self.db_thread.shutdown(wait=True)
             self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
         return stop.is_set()
+
+    async def _phase(
+        self,
+        later_pages: bool,
+        pipelines: int,
+        fetcher: Fetcher,
+        workers: Workers,
+        stop: asyncio.Event,
+    ) -> None:
+        """Archive the later pages, or the other inputs, with `pipelines` workers."""
+        pending: asyncio.Queue[str | None] = asyncio.Queue(maxsize=pipelines * 2)
+        tasks = [asyncio.create_task(self._feed(pending, pipelines, later_pages))]
+        tasks += [
+            asyncio.create_task(self._worker(pending, fetcher, workers)) for _ in range(pipelines)
+        ]
+        await self._until_done_or_stopped(tasks, stop)
 
     async def _until_done_or_stopped(self, tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
         done = asyncio.ensure_future(asyncio.gather(*tasks))
@@ -223,14 +263,15 @@ class _Run:
         else:
             await done
 
-    async def _feed(self, pending: asyncio.Queue, consumers: int) -> None:
+    async def _feed(self, pending: asyncio.Queue, consumers: int, later_pages: bool) -> None:
         """Queue the inputs in order, a batch at a time, then one end marker per worker."""
         after = 0
-        while batch := await self._db(self.queue.batch, after):
+        while batch := await self._db(self.queue.batch, after, later_pages):
             after = batch[-1][0]
             for _, item, archived in batch:
-                if archived and looks_like_url(item) and not self.options.refresh:
-                    self.record(Outcome(item, "skipped", error="already archived"))
+                # --refresh fetches archived articles again, but a later page only with its first
+                if archived == PAGE_OF_ARCHIVED or (archived and not self.options.refresh):
+                    self.record(Outcome(item, "skipped", error=archived))
                 else:
                     await pending.put(item)
         for _ in range(consumers):
@@ -282,20 +323,36 @@ class _Run:
         self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers
     ) -> Outcome:
         article = merge_pages([r.article for r in results])
-        article.url = item if looks_like_url(item) else raws[0].url
+        known_by = _known_by(item, raws) if looks_like_url(item) else {}
+        # Keyed by where page 1 ended up after redirects; the URL asked for is an alias.
+        article.url = next(iter(known_by), raws[0].url)
         if not (article.title or article.body):
             return await self._failed(item, "extract", "no article found on the page")
         single = len(results) == 1
         entry = results[0].entry if single else await workers.index_entry(article)
         with self.queued_lock:
             self.queued_saves += 1
-        saved = await self._db(self._save, article, raws, entry,
+        saved = await self._db(self._save, article, known_by, raws, entry,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip
         lossy = any(r.lossy for r in results)
         warning = "decoded with replacement characters (mojibake risk)" if lossy else None
         return Outcome(
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
+
+
+def _known_by(item: str, raws: list[RawPage]) -> dict[str, int]:
+    """URL -> page number for every URL of the article, page 1's final URL first (its key)."""
+    known_by = {_canonical_or_same(raw.url): number for number, raw in enumerate(raws, 1)}
+    known_by.setdefault(item, 1)
+    return known_by
+
+
+def _canonical_or_same(url: str) -> str:
+    try:
+        return canonical_url(url)
+    except BadURL:
+        return url
 
 
 def _read_local(item: str, url: str | None) -> FetchedPage:

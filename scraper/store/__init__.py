@@ -2,8 +2,9 @@
 
 Takes Articles and raw pages; gives an `Archive` (`archive`: saves, reads, failures, reposts) over
 the tables in `schema`, the jieba FTS5 index that every save updates (`index`, with the
-segmenter `segment` and its word list `data/news_terms.txt`), and near-duplicate fingerprints
-(`dupes`). Searching that index is `scraper.search`'s job.
+segmenter `segment` and its word list `data/news_terms.txt`), near-duplicate fingerprints
+(`dupes`), compressed raw pages (`raw_pages`) and the other URLs an article is known by
+(`aliases`: redirects to it, its later pages). Searching that index is `scraper.search`'s job.
 May import `scraper.article`, `scraper.clock`, `scraper.fetch` and `scraper.extract`; never
 search, export, pipeline, web or CLI.
 """

@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -22,13 +21,16 @@ import zstandard
 
 from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
+from scraper.store import aliases
 from scraper.store import index as search_index
 from scraper.store.dupes import assign_cluster
 from scraper.store.index import IndexEntry, index_entry
+from scraper.store.raw_pages import RawPage, pack
 from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
 from scraper.store.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
+_COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN))  # an article record
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
 
 
@@ -42,28 +44,6 @@ class NoArchiveError(ArchiveError):
     """The archive named does not exist (a reading command never creates one)."""
 
     exit_code = 2
-
-
-@dataclass
-class RawPage:
-    """The bytes an article was extracted from, kept so it can be re-extracted later."""
-
-    url: str
-    content: bytes
-    content_type: str | None = None
-    encoding: str | None = None
-    fetched_at: str | None = None
-    packed: tuple[bytes, str] | None = None  # (zstd bytes, sha256) if a worker already made them
-
-
-def pack(content: bytes) -> tuple[bytes, str]:
-    """Compressed bytes and checksum of a raw page (zstd level 3: 3x smaller, ~0.1 ms/page)."""
-    return _compressor().compress(content), hashlib.sha256(content).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _compressor() -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(level=3)
 
 
 @dataclass(frozen=True)
@@ -123,9 +103,12 @@ class Archive:
 
     def _upgrade_schema(self) -> None:
         """Create the tables; columns added since an archive was made are added to it."""
-        fresh = "articles" not in self.db.table_names()
+        tables = self.db.table_names()
+        fresh = "articles" not in tables
         with self.db.conn:
             self.db.executescript(SCHEMA_SQL)
+            if not fresh and "url_aliases" not in tables:
+                aliases.backfill(self.db.conn)
             present = set(self.db["articles"].columns_dict)
             for name, kind in ADDED_COLUMNS:
                 if name not in present:
@@ -310,10 +293,11 @@ class Archive:
         return dict(zip(names, found, strict=True)) if found else None
 
     def get(self, key: int | str) -> dict | None:
-        """An article record by id or URL."""
-        column = "id" if isinstance(key, int) or str(key).isdigit() else "url"
-        columns = ", ".join(("id",) + RECORD_FIELDS)
-        return self._row(f"SELECT {columns} FROM articles WHERE {column} = ?", key)
+        """An article record by id, or by any URL it is known by (its key or an alias)."""
+        if not (isinstance(key, int) or str(key).isdigit()):
+            found = aliases.lookup(self.db.conn, str(key))
+            key = found[0] if found else 0
+        return next(_records(self._sql(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", key)), None)
 
     def raw_pages(self, article_id: int, page_no: int | None = None) -> list[RawPage]:
         """The article's stored pages in order (decompressed), or only page `page_no`."""
@@ -331,27 +315,22 @@ class Archive:
 
     def records(self, where: str = "1", params: Iterable[object] = ()) -> Iterator[dict]:
         """Article records (export's input) in a stable order, streamed from the database."""
-        columns = ", ".join(("id",) + RECORD_FIELDS)
         cursor = self.db.execute(
-            f"SELECT {columns} FROM articles WHERE {where} "
+            f"SELECT {_COLUMNS} FROM articles WHERE {where} "
             "ORDER BY published_at IS NULL, published_at, url",
             list(params),
         )
-        names = [d[0] for d in cursor.description]
-        for found in cursor:
-            yield dict(zip(names, found, strict=True))
+        yield from _records(cursor)
 
     def records_by_id(self, ids: Iterable[int], batch: int = 500) -> Iterator[dict]:
         """Article records in the order of `ids`, read a batch at a time (any number of ids)."""
-        columns = ", ".join(("id",) + RECORD_FIELDS)
         pending = iter(ids)
         while chunk := list(itertools.islice(pending, batch)):
             cursor = self._sql(
-                f"SELECT {columns} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                f"SELECT {_COLUMNS} FROM articles WHERE id IN (SELECT value FROM json_each(?))",
                 json.dumps(chunk),
             )
-            names = [d[0] for d in cursor.description]
-            found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+            found = {record["id"]: record for record in _records(cursor)}
             yield from (found[i] for i in chunk if i in found)
 
     def count(self) -> int:
@@ -388,6 +367,15 @@ class Archive:
             "by_site": grouped("site"),
             "by_source": grouped("source"),
         }
+
+
+def _records(cursor: sqlite3.Cursor) -> Iterator[dict]:
+    """Article records from a SELECT of _COLUMNS; `aliases` (URL -> page) only when it has any."""
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        record = dict(zip(names, row, strict=True))
+        known_as = record.pop("aliases")
+        yield {**record, "aliases": json.loads(known_as)} if known_as else record
 
 
 def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scraper.article import RECORD_FIELDS
 
-SCHEMA_VERSION = "2"  # 2: contentless index with character columns (scraper/store/index.py)
+# 2: contentless index with character columns (scraper/store/index.py); 3: url_aliases
+SCHEMA_VERSION = "3"
 ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
     *((name, "TEXT") for name in RECORD_FIELDS),
     ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
@@ -55,6 +56,12 @@ CREATE TABLE IF NOT EXISTS raw_pages (
     fetched_at TEXT NOT NULL,
     UNIQUE (article_id, page_no)
 );
+CREATE TABLE IF NOT EXISTS url_aliases (  -- other URLs of an article (scraper/store/aliases.py)
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    page_no INTEGER NOT NULL  -- the page it names: 1 for a URL that redirected to the article
+);
+CREATE INDEX IF NOT EXISTS url_aliases_article ON url_aliases (article_id);
 CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY,
     stage TEXT NOT NULL,  -- url, robots, fetch, http, size, encoding, content-type, read, extract
