@@ -212,8 +212,10 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
 @db_option
 def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
                db_path):  # fmt: skip
-    """Search the archive. Words are ANDed; OR between two terms; -word excludes; "…" is an
-    exact phrase (every article containing it); site:, source:, since:, until: filter.
+    """Search the archive. Words are ANDed (AND); OR between two terms; -word or NOT word
+    excludes; "…" is an exact phrase (every article containing it); title:word looks in
+    titles; site:, source:, since:, until: filter (-site:, -source: exclude). Filters without
+    words list the matching articles, newest first.
 
     \b
     Examples:
