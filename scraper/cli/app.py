@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, filter_options, open_archive, out
+from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.pipeline.inputs import read_list
@@ -162,7 +162,7 @@ def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
     Example:
       scraper show 1
     """
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         record = archive.get(key)
     if record is None:
         raise click.UsageError(f"no article {key!r} in the archive")
@@ -182,7 +182,7 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
     Example:
       scraper stats
     """
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         stats = archive.stats()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -225,7 +225,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
     """
     text = " ".join(query)
     filters = {"since": since, "until": until, "site": site, "source": source}
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         stale = archive.stale_index()
         if stale:
             err.print(Text(f"warning: {stale}", style="yellow"))
@@ -273,7 +273,7 @@ def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> Non
       scraper export --format jsonl --out backup.jsonl
       scraper export --format txt --out articles/ --site gmw.cn
     """
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         if query:
             ids = matching_ids(archive, query, since=since, until=until, site=site, source=source)
             records = archive.records_by_id(ids)
@@ -301,6 +301,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
     from scraper.web.app import serve
 
     path = db_path or default_db_path()
+    read_archive(path).close()  # a missing archive fails here; a read-only one says so
     serve(path, host, port, allow_archive,
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 

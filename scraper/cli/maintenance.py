@@ -7,7 +7,7 @@ import json
 import click
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, open_archive, out
+from scraper.cli.common import db_option, err, open_archive, out, read_archive
 from scraper.export.formats import read_jsonl
 
 
@@ -59,7 +59,7 @@ def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
     """
     from scraper.store.dupes import clusters
 
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         found = clusters(archive.db.conn, limit)
     for copies in found:
         if as_json:

@@ -23,6 +23,7 @@ import zstandard
 from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
 from scraper.store import index as search_index
+from scraper.store.connect import ArchiveError, NoArchiveError, describe_db_error, open_connection
 from scraper.store.dupes import assign_cluster
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
@@ -30,18 +31,6 @@ from scraper.store.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
-
-
-class ArchiveError(Exception):
-    """A problem with the archive file itself (corrupt, locked, unwritable): one-line message."""
-
-    exit_code = 1
-
-
-class NoArchiveError(ArchiveError):
-    """The archive named does not exist (a reading command never creates one)."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -82,23 +71,24 @@ def content_hash(fields: dict) -> str:
 
 
 class Archive:
-    """`Archive(path)` opens (creating if needed) an archive; every CLI verb goes through it."""
+    """`Archive(path)` opens (creating if needed) an archive; every CLI verb goes through it.
 
-    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
+    `writable=False` is for readers: a read-only archive is then opened for reading
+    (`read_only` says so) instead of failing; a writer on one gets a one-line ArchiveError."""
+
+    def __init__(
+        self, path: str | os.PathLike | None = None, *, create: bool = True, writable: bool = True
+    ) -> None:
         self.path = Path(path or default_db_path())
         self._deferring = False
+        self.read_only = False
         if not create and not self.path.exists():
             raise NoArchiveError(
                 f"no archive at {self.path} (archive something first, or pass --db)"
             )
         try:
-            self.db = sqlite_utils.Database(
-                sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            )
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, safe
-            self.db.execute("PRAGMA foreign_keys = ON")
+            connection, self.read_only = open_connection(self.path, writable)
+            self.db = sqlite_utils.Database(connection)
             self._create_schema()
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
@@ -118,6 +108,11 @@ class Archive:
         """Create what is missing, then load the archive's user words. An archive already at
         this schema is only read: opening it takes no write lock."""
         if not self._schema_is_current():
+            if self.read_only:
+                raise ArchiveError(
+                    f"{self.path}: the archive is read-only and was made by an older version;"
+                    " it needs upgrading once with write access"
+                )
             self._upgrade_schema()
         add_words(self.user_words())
 
@@ -388,12 +383,3 @@ class Archive:
             "by_site": grouped("site"),
             "by_source": grouped("source"),
         }
-
-
-def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
-    message = str(error)
-    if "locked" in message or "busy" in message:
-        return f"{path}: the archive is locked by another process; try again when it finishes"
-    if "not a database" in message or "malformed" in message:
-        return f"{path}: not a valid archive (SQLite says: {message}); the file was left untouched"
-    return f"{path}: {message}"

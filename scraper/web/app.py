@@ -118,7 +118,9 @@ def create_app(
     """The web app over the archive at `db_path` (which must exist). `allowed_hosts` are the
     Host names it answers to: a local server refuses other names (DNS rebinding)."""
     path = Path(db_path)
-    Archive(path, create=False).close()  # a missing archive fails here, not on the first page
+    Archive(
+        path, create=False, writable=False
+    ).close()  # a missing archive fails here, not on the first page
     state = WebState(Connections(path), _templates(), allow_archive, secrets.token_urlsafe(32),
                      Jobs(path))  # fmt: skip
 
