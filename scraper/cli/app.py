@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -14,9 +15,11 @@ from rich.text import Text
 
 from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
+from scraper.export.selection import EXPORT_SORTS, select_records
 from scraper.pipeline.inputs import read_list
-from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
+from scraper.search.engine import SORTS, QueryError, count, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
 
@@ -261,26 +264,35 @@ def _print_hit(hit) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True)
-@click.option("--out", "out_path", help="File, or folder (existing or ending in /) for txt/md.")
+@click.option("--out", "out_path",
+              help="File, or folder (existing or ending in /) for txt/md; - for stdout.")  # fmt: skip
 @click.option("--query", help="Only articles matching this search.")
 @filter_options
+@click.option("--limit", type=click.IntRange(1), help="At most this many articles.")
+@click.option("--sort", type=click.Choice(EXPORT_SORTS), default="oldest", show_default=True,
+              help="oldest/newest published first, or relevance (with --query).")  # fmt: skip
+@click.option("--with-raw", is_flag=True,
+              help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
 @db_option
-def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> None:
+def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, with_raw,
+               db_path) -> None:  # fmt: skip
     """Export articles as txt, md, jsonl or csv (stdout unless --out).
 
     \b
     Examples:
-      scraper export --format jsonl --out backup.jsonl
+      scraper export --format jsonl --out backup.jsonl --with-raw
       scraper export --format txt --out articles/ --site gmw.cn
+      scraper export --format csv --query 工业互联网 --sort relevance --limit 100
     """
+    if with_raw and fmt != "jsonl":
+        raise click.UsageError("--with-raw needs --format jsonl")
+    filters = {"since": since, "until": until, "site": site, "source": source}
     with read_archive(db_path) as archive:
-        if query:
-            ids = matching_ids(archive, query, since=since, until=until, site=site, source=source)
-            records = archive.records_by_id(ids)
-        else:
-            records = archive.records(*filter_sql(since, until, site, source))
-        count = write_export(records, fmt, out_path, sys.stdout)
-    if out_path:
+        records = select_records(archive, query, sort, filters)
+        if with_raw:
+            records = with_raw_pages(archive, records)
+        count = write_export(itertools.islice(records, limit), fmt, out_path, sys.stdout)
+    if out_path and out_path != "-":
         err.print(f"exported {count} articles to {out_path}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scraper.article import Article
 from scraper.clock import now_iso
+from scraper.export.backup import raw_pages_of
 from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
 from scraper.pipeline.workers import process_pool
@@ -63,11 +64,14 @@ def import_records(
 
 
 def _restore(archive: Archive, record: dict, entry: search_index.IndexEntry) -> str:
-    """Save one exported record with its own timestamps; returns the save's status."""
+    """Save one exported record with its own timestamps, id (when free) and raw pages;
+    returns the save's status."""
     kept = ("extractor_version", "archived_at", "updated_at")
     extra = {key: record[key] for key in kept if record.get(key)}
     extra.setdefault("archived_at", now_iso())
-    return archive.save(Article.from_dict(record), (), entry, **extra).status
+    raw = raw_pages_of(record)
+    keep_id = record.get("id")
+    return archive.save(Article.from_dict(record), raw, entry, keep_id=keep_id, **extra).status
 
 
 def _has_url(record: dict, counts: Counter) -> bool:

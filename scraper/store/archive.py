@@ -164,12 +164,15 @@ class Archive:
         article: Article,
         raw_pages: Iterable[RawPage] = (),
         entry: IndexEntry | None = None,
+        *,
+        keep_id: int | None = None,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
         `entry` is the article's search index entry when a worker process already segmented it
-        (segmentation is most of a save's CPU).
+        (segmentation is most of a save's CPU). `keep_id` is the id a restored article had,
+        kept for a new article when no other article holds it.
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -177,7 +180,7 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), entry)
+            return self._write(record, list(raw_pages), entry, keep_id)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
@@ -186,6 +189,7 @@ class Archive:
         record: dict,
         raw_pages: list[RawPage],
         entry: IndexEntry | None,
+        keep_id: int | None = None,
     ) -> SaveResult:
         existing = self._row(
             "SELECT id, content_hash, index_tokens FROM articles WHERE url = ?", record["url"]
@@ -207,6 +211,10 @@ class Archive:
                     f"UPDATE articles SET {assignments} WHERE id = ?", *row.values(), article_id
                 )
             else:
+                if keep_id is not None and not self._row(
+                    "SELECT 1 FROM articles WHERE id = ?", keep_id
+                ):
+                    row = {"id": keep_id, **row}
                 columns, marks = ", ".join(row), ", ".join("?" * len(row))
                 cursor = self._sql(
                     f"INSERT INTO articles ({columns}) VALUES ({marks})", *row.values()
@@ -324,12 +332,16 @@ class Archive:
             for url, blob, content_type, encoding, fetched_at in rows
         ]
 
-    def records(self, where: str = "1", params: Iterable[object] = ()) -> Iterator[dict]:
-        """Article records (export's input) in a stable order, streamed from the database."""
+    def records(
+        self, where: str = "1", params: Iterable[object] = (), newest_first: bool = False
+    ) -> Iterator[dict]:
+        """Article records (export's input) in a stable order, oldest published first (or
+        newest), undated last, streamed from the database."""
         columns = ", ".join(("id",) + RECORD_FIELDS)
+        order = "DESC" if newest_first else ""
         cursor = self.db.execute(
             f"SELECT {columns} FROM articles WHERE {where} "
-            "ORDER BY published_at IS NULL, published_at, url",
+            f"ORDER BY published_at IS NULL, published_at {order}, url {order}",
             list(params),
         )
         names = [d[0] for d in cursor.description]

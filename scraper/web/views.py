@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from scraper.export.formats import export_chunks
+from scraper.export.formats import CSV_BOM, export_chunks
 from scraper.search.engine import (
     SNIPPET_CHARS,
     SORTS,
@@ -289,7 +289,7 @@ def export_stream(archive: Archive, records: Iterable[dict], fmt: str) -> Iterat
     download's own connection) when done or when the client goes away."""
     try:
         if fmt == "csv":
-            yield "\ufeff".encode()  # spreadsheets read UTF-8 CSV as Chinese only with a BOM
+            yield CSV_BOM.encode()  # spreadsheets read UTF-8 CSV as Chinese only with a BOM
         pending: list[str] = []
         size = 0
         for chunk in export_chunks(records, fmt):
