@@ -105,7 +105,11 @@ def _page(
 
 def _valid(sort: str) -> str:
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        choices = ", ".join(SORTS)
+        raise QueryError(
+            f"unknown sort {sort!r}; choose one of {choices}",
+            f"未知的排序方式 {sort!r}，可选：{choices}",
+        )
     return sort
 
 

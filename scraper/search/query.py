@@ -27,7 +27,12 @@ _TERM = re.compile(
 
 
 class QueryError(ValueError):
-    """The query cannot be searched (nothing searchable in it, a bad filter): one-line message."""
+    """The query cannot be searched (nothing searchable in it, a bad filter): a one-line
+    message, and the same in Chinese (`chinese`) for the web app's pages."""
+
+    def __init__(self, message: str, chinese: str) -> None:
+        super().__init__(message)
+        self.chinese = chinese
 
 
 @dataclass
@@ -131,7 +136,9 @@ def _take_filter(word: str, negate: bool, parsed: ParsedQuery) -> bool:
         parsed.excluded_filters.setdefault(key, []).append(value)
     else:
         other = "until" if key == "since" else "since"
-        raise QueryError(f"-{key}: cannot be negated; use {other}: instead")
+        raise QueryError(
+            f"-{key}: cannot be negated; use {other}: instead", f"-{key}: 不能取反，请改用 {other}:"
+        )
     return True
 
 
@@ -146,9 +153,13 @@ def _nothing_to_search(excluded: list[str]) -> None:
     if excluded:
         raise QueryError(
             "a query needs at least one word or filter (site:, source:, since:, until:),"
-            " not only -exclusions"
+            " not only -exclusions",
+            "查询至少要有一个词语或筛选条件（site:、source:、since:、until:），不能只有排除项",
         )
-    raise QueryError("nothing to search for: the query has no words, numbers or filters")
+    raise QueryError(
+        "nothing to search for: the query has no words, numbers or filters",
+        "没有可搜索的内容：查询里没有词语、数字或筛选条件",
+    )
 
 
 def _word_literal(text: str) -> str | None:
@@ -173,7 +184,10 @@ def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str |
     """Validate YYYY[-MM[-DD]] filters; both ends are inclusive at their own precision."""
     for value in (since, until):
         if value is not None and not _valid_partial_date(value):
-            raise QueryError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise QueryError(
+                f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                f"不是日期：{value!r}（请用 YYYY、YYYY-MM 或 YYYY-MM-DD）",
+            )
     return since, until
 
 
