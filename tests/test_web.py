@@ -549,3 +549,14 @@ def test_neighbours_of_the_first_result_without_a_result_page(client, archive_pa
     ).text
     assert 'id="prev"' not in text
     assert f'id="next" rel="next" href="/article/{order[1]}?' in text
+
+
+def test_two_captures_of_one_story_are_marked_as_such(db):
+    body = "。".join(f"江城新区第{n}条智慧公交线路今日正式开通运营覆盖社区" for n in range(12))
+    with Archive(db) as archive:
+        for url in ("https://a.example.cn/1.html", "https://b.example.cn/1.txt"):
+            archive.save(Article(url=url, title="智慧公交开通", body=body))
+    with TestClient(create_app(db), base_url=BASE) as client:
+        text = client.get("/", params={"q": "智慧公交"}).text
+    assert text.count('class="hit"') == 2
+    assert re.search(r'class="copy">与上面的 <a href="/article/1">#1</a> 是同一篇文章', text)

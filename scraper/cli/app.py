@@ -210,7 +210,8 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--count", "count_only", is_flag=True, help="Print only how many articles match.")
-@click.option("--collapse", is_flag=True, help="One hit per story reposted on several portals.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="One hit per story (copies of it archived from other captures or portals).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
 def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
@@ -218,7 +219,8 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
     """Search the archive. Words are ANDed (AND); OR between two terms; -word or NOT word
     excludes; "…" is an exact phrase (every article containing it); title:word looks in
     titles; site:, source:, since:, until: filter (-site:, -source: exclude). Filters without
-    words list the matching articles, newest first.
+    words list the matching articles, newest first. Each hit starts with its article id (#1,
+    for `scraper show 1`); copies of one story are shown once unless --no-collapse.
 
     \b
     Examples:
@@ -249,7 +251,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
 
 def _print_hit(hit) -> None:
     meta = " · ".join(p for p in (hit.published_at, hit.source, hit.url) if p)
-    out.print(Text(f"{hit.id}. {hit.title or '(untitled)'}", style="bold"))
+    out.print(Text(f"#{hit.id} {hit.title or '(untitled)'}", style="bold"))
     out.print(Text(meta, style="dim"))
     snippet = Text()
     last = 0
@@ -259,6 +261,10 @@ def _print_hit(hit) -> None:
         last = end
     snippet.append(hit.snippet[last:])
     out.print(Text(" ").join([Text("  "), Text(" ").join(snippet.split("\n"))]))
+    if hit.copies:
+        others = ", ".join(f"#{i}" for i in hit.copies)
+        out.print(Text(f"   the same story is also archived as {others} (--no-collapse lists it)",
+                       style="dim"))  # fmt: skip
     out.print()
 
 

@@ -38,6 +38,7 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in `snippet`
     score: float = 0.0
     cluster: int | None = None  # near-duplicates (reposts) share it
+    copies: list[int] = field(default_factory=list)  # collapsed: the other copies' ids
 
     def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
         """The snippet with each highlighted span wrapped in the given marks."""
@@ -229,14 +230,15 @@ COLLAPSE_OVERFETCH = 5  # rows read per hit wanted when reposts are collapsed
 
 
 def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
-    seen: set[int] = set()
-    kept = []
+    """The best hit of each cluster, holding the ids of the other copies found with it."""
+    kept: dict[int, Hit] = {}
     for hit in hits:
         key = hit.cluster if hit.cluster is not None else -hit.id
-        if key not in seen:
-            seen.add(key)
-            kept.append(hit)
-    return kept
+        if key in kept:
+            kept[key].copies.append(hit.id)
+        else:
+            kept[key] = hit
+    return list(kept.values())
 
 
 def matching_ids(

@@ -58,6 +58,7 @@ from scraper.web.views import (
     parse_id,
     parse_int,
     results,
+    same_story,
     search_params,
 )
 
@@ -209,7 +210,8 @@ def search_page(request: Request) -> Response:
     """The search form and a page of results; without a query, the latest articles."""
     params = search_params(request.query_params)
     archive = _web(request).connections.get()
-    context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None}
+    context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None,
+               "copies": {}}  # fmt: skip
     if archive.is_empty():
         return render(request, "search.html", empty=True, error=None, **context)
     try:
@@ -217,7 +219,8 @@ def search_page(request: Request) -> Response:
         _web(request).result_ids.remember(params, hits)
     except QueryError as error:
         return render(request, "search.html", 400, empty=False, error=error.chinese, **context)
-    context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit)}
+    context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit),
+                "copies": same_story(hits)}  # fmt: skip
     return render(request, "search.html", empty=False, error=None, **context)
 
 

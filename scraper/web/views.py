@@ -115,6 +115,20 @@ def results(archive: Archive, params: SearchParams) -> tuple[list[Hit], int]:
     return _latest(archive, params), found[0]
 
 
+def same_story(hits: list[Hit]) -> dict[int, int]:
+    """For each hit whose story an earlier hit on the page already shows (another capture of
+    the same article, or a repost), that earlier hit's id: the page says so beside it."""
+    first: dict[int, int] = {}
+    earlier = {}
+    for hit in hits:
+        if hit.cluster is not None:
+            if hit.cluster in first:
+                earlier[hit.id] = first[hit.cluster]
+            else:
+                first[hit.cluster] = hit.id
+    return earlier
+
+
 def page(archive: Archive, params: SearchParams) -> list[Hit]:
     """The page of results `params` names: search hits, or without a query the latest
     articles (newest first) matching the filters."""
