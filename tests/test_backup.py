@@ -100,3 +100,14 @@ def test_limit_and_sort(db, run_cli, tmp_path):
     assert len(years("--query", "发展", "--sort", "relevance")) == 3
     refused = run_cli("export", "--sort", "relevance", "--db", db)
     assert refused.code == 2 and "query" in refused.err
+
+
+def test_import_records_skips_what_cannot_be_restored(db):
+    from scraper.pipeline.maintenance import import_records
+
+    records = [{"url": "https://a.example/1", "title": 5}, {"title": "无网址"},
+               {"url": "https://a.example/2", "title": "好", "body": "正文。"}]  # fmt: skip
+    with Archive(db) as archive:
+        counts = import_records(archive, records, workers=1)
+        assert counts == {"added": 1, "skipped (bad record)": 2}
+        assert archive.count() == 1

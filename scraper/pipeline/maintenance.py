@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scraper.article import Article
 from scraper.clock import now_iso
-from scraper.export.backup import raw_pages_of
+from scraper.export.backup import raw_pages_of, record_problem
 from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
 from scraper.pipeline.workers import process_pool
@@ -50,7 +50,7 @@ def import_records(
     """Restore exported records (jsonl) into the archive, keeping their original timestamps.
     Segmentation runs on every core; records are read and saved in a stream of batches."""
     counts: Counter = Counter()
-    batches = _batched((r for r in records if _has_url(r, counts)), REINDEX_BATCH)
+    batches = _batched((r for r in records if _restorable(r, counts)), REINDEX_BATCH)
     archive.defer_commits(True)  # a commit per batch: one per record would cost more than all
     try:
         with _segmenting_pool(archive, workers) as pool:
@@ -74,10 +74,13 @@ def _restore(archive: Archive, record: dict, entry: search_index.IndexEntry) -> 
     return archive.save(Article.from_dict(record), raw, entry, keep_id=keep_id, **extra).status
 
 
-def _has_url(record: dict, counts: Counter) -> bool:
-    if not record.get("url"):
-        counts["skipped (no url)"] += 1
-    return bool(record.get("url"))
+def _restorable(record: dict, counts: Counter) -> bool:
+    """Whether the record can be restored; one that cannot (no url, wrong types) is counted
+    and skipped, so one bad record never stops an import."""
+    if record_problem(record):
+        counts["skipped (bad record)"] += 1
+        return False
+    return True
 
 
 def _record_entries(batch: list[dict]) -> list[search_index.IndexEntry]:
