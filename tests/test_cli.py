@@ -19,10 +19,14 @@ def seeded_db(db, run_cli):
 def test_archive_seeds_then_search(seeded_db, run_cli):
     result = run_cli("search", "工业互联网", "--db", seeded_db)
     assert result.code == 0
-    assert (
-        result.out.count(". 工业互联网已迈入高质量发展、规模化推广新阶段\n") == 2
-    )  # two hit titles
+    # The seed's text capture and its HTML page are one story: one hit, labelled with its id,
+    # saying where the other copy is.
+    assert result.out.count("#1 工业互联网已迈入高质量发展、规模化推广新阶段\n") == 1
+    assert "#2 工业互联网" not in result.out and "also archived as #2" in result.out
     assert "人民邮电报" in result.out and "2025-09-23" in result.out
+    every_copy = run_cli("search", "工业互联网", "--no-collapse", "--db", seeded_db).out
+    assert every_copy.count(" 工业互联网已迈入高质量发展、规模化推广新阶段\n") == 2
+    assert "#1 " in every_copy and "#2 " in every_copy and "also archived" not in every_copy
 
 
 def test_archive_again_is_unchanged(seeded_db, run_cli):
@@ -120,7 +124,9 @@ def test_export_import_export_is_identical(seeded_db, run_cli, tmp_path):
     records = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 2 and records[0]["editor"] == "肖春芳"
     assert "\\u" not in first.read_text(encoding="utf-8")
-    assert run_cli("search", "工业互联网", "--db", other).out.count("人民邮电报") == 2
+    assert (
+        run_cli("search", "工业互联网", "--no-collapse", "--db", other).out.count("人民邮电报") == 2
+    )
 
 
 def test_export_txt_files_into_a_folder(seeded_db, run_cli, tmp_path):

@@ -99,7 +99,14 @@ def assert_error_page(response, status: int) -> None:
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
     assert "Traceback" not in response.text
-    assert 'id="message"' in response.text or 'id="error"' in response.text
+    assert_chinese_message(response.text)
+
+
+def assert_chinese_message(text: str) -> None:
+    """The page's error message is in Chinese, like the rest of the page."""
+    message = re.search(r'id="(?:message|error)"[^>]*>([^<]*)<', text)
+    assert message, "no error message on the page"
+    assert re.search(r"[\u4e00-\u9fff]", message.group(1)), message.group(1)
 
 
 # -- search page ----------------------------------------------------------------------------------
@@ -164,6 +171,7 @@ def test_query_errors_are_shown_in_the_page_with_400(client, params):
     assert response.status_code == 400
     assert 'id="error"' in response.text and 'id="q"' in response.text  # the form stays
     assert "Traceback" not in response.text
+    assert_chinese_message(response.text)
 
 
 @pytest.mark.parametrize(
@@ -293,6 +301,14 @@ def test_bad_raw_requests(client, archive_path, query, status):
 # -- headers everywhere ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/nowhere", 404), ("POST", "/overview", 405), ("GET", "/archive/jobs/x", 403)],
+)
+def test_starlette_errors_speak_chinese(client, method, path, status):
+    assert_error_page(client.request(method, path), status)
+
+
 @pytest.mark.parametrize("path", ["/", "/overview", "/article/1", "/article/99999", "/nowhere"])
 def test_security_headers_on_every_page(client, path):
     headers = client.get(path).headers
@@ -308,7 +324,7 @@ def test_a_vanished_archive_is_a_503_page(archive_path):
             archive_path.with_name(archive_path.name + suffix).unlink(missing_ok=True)
         response = client.get("/")
     assert_error_page(response, 503)
-    assert "no archive at" in response.text
+    assert "找不到档案" in response.text
 
 
 def test_a_bug_is_a_500_page_without_traceback(archive_path, monkeypatch):
@@ -436,6 +452,7 @@ def test_only_urls_can_be_archived_from_the_page(archiving_client):
     response = archiving_client.post("/archive", data={"urls": "/etc/passwd\nseeds/",
                                      "csrf": token}, headers={"origin": BASE})  # fmt: skip
     assert response.status_code == 400 and "/etc/passwd" in response.text
+    assert_chinese_message(response.text)
     assert archiving_client.app.state.web.jobs.running() is None
 
 
@@ -470,6 +487,7 @@ def test_job_page_refreshes_while_running_and_404s_when_unknown(archiving_client
     second = archiving_client.post("/archive", data={"urls": "https://a.example.cn/2",
                                    "csrf": token}, headers={"origin": BASE})  # fmt: skip
     assert second.status_code == 409 and 'id="running"' in second.text
+    assert_chinese_message(second.text)
     release.set()
     jobs.wait(timeout=10)
     assert_error_page(archiving_client.get("/archive/jobs/0123456789abcdef"), 404)
@@ -531,3 +549,14 @@ def test_neighbours_of_the_first_result_without_a_result_page(client, archive_pa
     ).text
     assert 'id="prev"' not in text
     assert f'id="next" rel="next" href="/article/{order[1]}?' in text
+
+
+def test_two_captures_of_one_story_are_marked_as_such(db):
+    body = "。".join(f"江城新区第{n}条智慧公交线路今日正式开通运营覆盖社区" for n in range(12))
+    with Archive(db) as archive:
+        for url in ("https://a.example.cn/1.html", "https://b.example.cn/1.txt"):
+            archive.save(Article(url=url, title="智慧公交开通", body=body))
+    with TestClient(create_app(db), base_url=BASE) as client:
+        text = client.get("/", params={"q": "智慧公交"}).text
+    assert text.count('class="hit"') == 2
+    assert re.search(r'class="copy">与上面的 <a href="/article/1">#1</a> 是同一篇文章', text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -12,11 +13,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, filter_options, open_archive, out
+from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
+from scraper.export.selection import EXPORT_SORTS, select_records
 from scraper.pipeline.inputs import read_list
-from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
+from scraper.search.engine import SORTS, QueryError, count, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
 
@@ -162,7 +165,7 @@ def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
     Example:
       scraper show 1
     """
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         record = archive.get(key)
     if record is None:
         raise click.UsageError(f"no article {key!r} in the archive")
@@ -182,7 +185,7 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
     Example:
       scraper stats
     """
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         stats = archive.stats()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -207,13 +210,17 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--count", "count_only", is_flag=True, help="Print only how many articles match.")
-@click.option("--collapse", is_flag=True, help="One hit per story reposted on several portals.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="One hit per story (copies of it archived from other captures or portals).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
 def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
                db_path):  # fmt: skip
-    """Search the archive. Words are ANDed; OR between two terms; -word excludes; "…" is an
-    exact phrase (every article containing it); site:, source:, since:, until: filter.
+    """Search the archive. Words are ANDed (AND); OR between two terms; -word or NOT word
+    excludes; "…" is an exact phrase (every article containing it); title:word looks in
+    titles; site:, source:, since:, until: filter (-site:, -source: exclude). Filters without
+    words list the matching articles, newest first. Each hit starts with its article id (#1,
+    for `scraper show 1`); copies of one story are shown once unless --no-collapse.
 
     \b
     Examples:
@@ -223,7 +230,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
     """
     text = " ".join(query)
     filters = {"since": since, "until": until, "site": site, "source": source}
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         stale = archive.stale_index()
         if stale:
             err.print(Text(f"warning: {stale}", style="yellow"))
@@ -244,7 +251,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
 
 def _print_hit(hit) -> None:
     meta = " · ".join(p for p in (hit.published_at, hit.source, hit.url) if p)
-    out.print(Text(f"{hit.id}. {hit.title or '(untitled)'}", style="bold"))
+    out.print(Text(f"#{hit.id} {hit.title or '(untitled)'}", style="bold"))
     out.print(Text(meta, style="dim"))
     snippet = Text()
     last = 0
@@ -254,31 +261,44 @@ def _print_hit(hit) -> None:
         last = end
     snippet.append(hit.snippet[last:])
     out.print(Text(" ").join([Text("  "), Text(" ").join(snippet.split("\n"))]))
+    if hit.copies:
+        others = ", ".join(f"#{i}" for i in hit.copies)
+        out.print(Text(f"   the same story is also archived as {others} (--no-collapse lists it)",
+                       style="dim"))  # fmt: skip
     out.print()
 
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True)
-@click.option("--out", "out_path", help="File, or folder (existing or ending in /) for txt/md.")
+@click.option("--out", "out_path",
+              help="File, or folder (existing or ending in /) for txt/md; - for stdout.")  # fmt: skip
 @click.option("--query", help="Only articles matching this search.")
 @filter_options
+@click.option("--limit", type=click.IntRange(1), help="At most this many articles.")
+@click.option("--sort", type=click.Choice(EXPORT_SORTS), default="oldest", show_default=True,
+              help="oldest/newest published first, or relevance (with --query).")  # fmt: skip
+@click.option("--with-raw", is_flag=True,
+              help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
 @db_option
-def export_cmd(fmt, out_path, query, since, until, site, source, db_path) -> None:
+def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, with_raw,
+               db_path) -> None:  # fmt: skip
     """Export articles as txt, md, jsonl or csv (stdout unless --out).
 
     \b
     Examples:
-      scraper export --format jsonl --out backup.jsonl
+      scraper export --format jsonl --out backup.jsonl --with-raw
       scraper export --format txt --out articles/ --site gmw.cn
+      scraper export --format csv --query 工业互联网 --sort relevance --limit 100
     """
-    with open_archive(db_path, create=False) as archive:
-        if query:
-            ids = matching_ids(archive, query, since=since, until=until, site=site, source=source)
-            records = archive.records_by_id(ids)
-        else:
-            records = archive.records(*filter_sql(since, until, site, source))
-        count = write_export(records, fmt, out_path, sys.stdout)
-    if out_path:
+    if with_raw and fmt != "jsonl":
+        raise click.UsageError("--with-raw needs --format jsonl")
+    filters = {"since": since, "until": until, "site": site, "source": source}
+    with read_archive(db_path) as archive:
+        records = select_records(archive, query, sort, filters)
+        if with_raw:
+            records = with_raw_pages(archive, records)
+        count = write_export(itertools.islice(records, limit), fmt, out_path, sys.stdout)
+    if out_path and out_path != "-":
         err.print(f"exported {count} articles to {out_path}")
 
 
@@ -299,6 +319,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
     from scraper.web.app import serve
 
     path = db_path or default_db_path()
+    read_archive(path).close()  # a missing archive fails here; a read-only one says so
     serve(path, host, port, allow_archive,
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 

@@ -19,8 +19,17 @@ db_option = click.option(
 )
 
 
-def open_archive(db_path: str | None, create: bool = True) -> Archive:
-    return Archive(db_path or default_db_path(), create=create)
+def open_archive(db_path: str | None, create: bool = True, writable: bool = True) -> Archive:
+    """The archive; readers (`writable=False`) also open a read-only one, and say so."""
+    archive = Archive(db_path or default_db_path(), create=create, writable=writable)
+    if archive.read_only:
+        err.print("archive is read-only: opened for reading")
+    return archive
+
+
+def read_archive(db_path: str | None) -> Archive:
+    """An existing archive, for a command that only reads it."""
+    return open_archive(db_path, create=False, writable=False)
 
 
 def filter_options(func):

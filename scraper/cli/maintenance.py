@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, open_archive, out
+from scraper.cli.common import db_option, err, open_archive, out, read_archive
+from scraper.export.backup import record_problem
 from scraper.export.formats import read_jsonl
 
 
@@ -15,7 +17,9 @@ from scraper.export.formats import read_jsonl
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @db_option
 def import_cmd(file: str, db_path: str | None) -> None:
-    """Restore a jsonl export into the archive (existing URLs are updated).
+    """Restore a jsonl export into the archive (existing URLs are updated; ids are kept when
+    free; raw pages of an export made --with-raw are restored). A bad line is reported with
+    its number and skipped (exit code 1); the rest is imported.
 
     \b
     Example:
@@ -24,9 +28,20 @@ def import_cmd(file: str, db_path: str | None) -> None:
     from scraper.pipeline.maintenance import import_records
 
     source = "/dev/stdin" if file == "-" else file
+    bad_lines = []
+
+    def report(message: str) -> None:
+        bad_lines.append(message)
+        err.print(Text(message))
+
     with open_archive(db_path) as archive:
-        counts = import_records(archive, read_jsonl(source))
+        records = read_jsonl(source, report, record_problem)
+        counts = import_records(archive, records)
+    if bad_lines:
+        counts["skipped (bad line)"] = len(bad_lines)
     err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to import")
+    if bad_lines:
+        sys.exit(1)
 
 
 @click.command("reextract")
@@ -59,7 +74,7 @@ def dupes_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
     """
     from scraper.store.dupes import clusters
 
-    with open_archive(db_path, create=False) as archive:
+    with read_archive(db_path) as archive:
         found = clusters(archive.db.conn, limit)
     for copies in found:
         if as_json:

@@ -27,6 +27,7 @@ FIELDS = RECORD_FIELDS
 BUNDLE_NAMES = {"jsonl": "articles.jsonl", "csv": "articles.csv"}
 SEPARATORS = {"txt": "\n" + "=" * 40 + "\n\n", "md": "\n---\n\n"}  # renders end with "\n"
 META_SEP = " · "
+CSV_BOM = "\ufeff"
 MAX_NAME_BYTES = 200
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_PREFIX = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
@@ -268,15 +269,16 @@ def _write_per_article(records: Iterable[dict], fmt: str, directory: Path) -> in
 
 
 def write_export(records: Iterable[dict], fmt: str, out: str | Path | None, stdout: TextIO) -> int:
-    """Write `records` as `fmt` to `out` (None: `stdout`); return how many were written.
+    """Write `records` as `fmt` to `out` (None or "-": `stdout`); return how many were written.
 
     txt/md: a directory `out` (existing, or ending in "/") gets one file per article, anything
     else one file with all of them. jsonl/csv: always one file, "articles.<fmt>" in a directory.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if out is None:
-        # No BOM here: the stream's encoding belongs to whoever opened it.
+    if out is None or str(out) == "-":
+        if fmt == "csv":  # the same bytes as a file: spreadsheets need the BOM either way
+            stdout.write(CSV_BOM)
         return _write_stream(records, fmt, stdout)
     target = Path(out)
     if _wants_dir(out):
@@ -285,23 +287,38 @@ def write_export(records: Iterable[dict], fmt: str, out: str | Path | None, stdo
         target = _make_dir(target) / BUNDLE_NAMES[fmt]
     if target.is_dir():
         raise ExportError(f"{target} is a directory")
-    # utf-8-sig: Excel only detects UTF-8 (and so shows Chinese correctly) with a BOM.
+    # utf-8-sig writes CSV_BOM: Excel only detects UTF-8 (and shows Chinese) with a BOM.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     newline = "" if fmt == "csv" else "\n"  # csv writes its own "\r\n"
     with _atomic_writer(target, encoding, newline) as handle:
         return _write_stream(records, fmt, handle)
 
 
-def read_jsonl(path: str | Path) -> Iterator[dict]:
-    """Yield one record per non-blank line; a bad line raises ExportError naming FILE:LINE."""
+def read_jsonl(
+    path: str | Path,
+    report: Callable[[str], None] | None = None,
+    check: Callable[[dict], str | None] | None = None,
+) -> Iterator[dict]:
+    """Yield one record per non-blank line. A bad line (not a JSON object, or a record `check`
+    finds fault with) raises ExportError naming FILE:LINE, or, given `report`, is reported so
+    and skipped."""
     try:
         with open(path, "rb") as handle:  # bytes: split on "\n" only; decode errors get a line
-            yield from _parse_jsonl(handle, path)
+            for lineno, record, problem in _parse_jsonl(handle, check):
+                if problem is None:
+                    yield record
+                elif report is None:
+                    raise ExportError(f"{path}:{lineno}: {problem}")
+                else:
+                    report(f"{path}:{lineno}: {problem}; line skipped")
     except OSError as exc:
         raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _parse_jsonl(lines: Iterable[bytes], path: str | Path) -> Iterator[dict]:
+def _parse_jsonl(
+    lines: Iterable[bytes], check: Callable[[dict], str | None] | None
+) -> Iterator[tuple[int, dict, str | None]]:
+    """(line number, record, what is wrong with the line or None) for each non-blank line."""
     for lineno, raw in enumerate(lines, 1):
         if lineno == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")  # tolerate a BOM from other tools
@@ -311,8 +328,9 @@ def _parse_jsonl(lines: Iterable[bytes], path: str | Path) -> Iterator[dict]:
             record = json.loads(raw.decode("utf-8"))
         except ValueError as exc:  # includes UnicodeDecodeError
             reason = str(exc).splitlines()[0][:100]
-            raise ExportError(f"{path}:{lineno}: not a JSON object ({reason})") from None
+            yield lineno, {}, f"not a JSON object ({reason})"
+            continue
         if not isinstance(record, dict):
-            kind = type(record).__name__
-            raise ExportError(f"{path}:{lineno}: not a JSON object (got {kind})")
-        yield record
+            yield lineno, {}, f"not a JSON object (got {type(record).__name__})"
+            continue
+        yield lineno, record, check(record) if check else None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scraper.article import Article
 from scraper.clock import now_iso
+from scraper.export.backup import raw_pages_of, record_problem
 from scraper.extract.page import EXTRACTOR_VERSION, extract_page, merge_pages
 from scraper.fetch.decode import decode_page
 from scraper.pipeline.workers import process_pool
@@ -50,7 +51,7 @@ def import_records(
     """Restore exported records (jsonl) into the archive, keeping their original timestamps.
     Segmentation runs on every core; records are read and saved in a stream of batches."""
     counts: Counter = Counter()
-    batches = _batched((r for r in records if _has_url(r, counts)), REINDEX_BATCH)
+    batches = _batched((r for r in records if _restorable(r, counts)), REINDEX_BATCH)
     archive.defer_commits(True)  # a commit per batch: one per record would cost more than all
     try:
         with _segmenting_pool(archive, workers) as pool:
@@ -64,11 +65,14 @@ def import_records(
 
 
 def _restore(archive: Archive, record: dict, entry: search_index.IndexEntry) -> str:
-    """Save one exported record with its own timestamps; returns the save's status."""
+    """Save one exported record with its own timestamps, id (when free) and raw pages;
+    returns the save's status."""
     kept = ("extractor_version", "archived_at", "updated_at")
     extra = {key: record[key] for key in kept if record.get(key)}
     extra.setdefault("archived_at", now_iso())
-    saved = archive.save(Article.from_dict(record), (), entry, **extra)
+    saved = archive.save(
+        Article.from_dict(record), raw_pages_of(record), entry, keep_id=record.get("id"), **extra
+    )
     add_aliases(archive.db.conn, saved.article_id, _aliases_of(record))
     return saved.status
 
@@ -81,10 +85,13 @@ def _aliases_of(record: dict) -> dict[str, int]:
     return {url: page for url, page in known_by.items() if isinstance(page, int) and page > 0}
 
 
-def _has_url(record: dict, counts: Counter) -> bool:
-    if not record.get("url"):
-        counts["skipped (no url)"] += 1
-    return bool(record.get("url"))
+def _restorable(record: dict, counts: Counter) -> bool:
+    """Whether the record can be restored; one that cannot (no url, wrong types) is counted
+    and skipped, so one bad record never stops an import."""
+    if record_problem(record):
+        counts["skipped (bad record)"] += 1
+        return False
+    return True
 
 
 def _record_entries(batch: list[dict]) -> list[search_index.IndexEntry]:

@@ -38,6 +38,7 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in `snippet`
     score: float = 0.0
     cluster: int | None = None  # near-duplicates (reposts) share it
+    copies: list[int] = field(default_factory=list)  # collapsed: the other copies' ids
 
     def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
         """The snippet with each highlighted span wrapped in the given marks."""
@@ -85,7 +86,7 @@ def search_and_count(
         hits = _page(archive, parsed, where, params, _valid(sort), offset, limit)
         return hits, _count(archive, parsed, where, params)
     cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, _valid(sort)))
-    rows = list(_holding_phrases(archive, cursor, parsed.phrases))
+    rows = list(_holding_phrases(archive, cursor, parsed))
     return _with_snippets(archive, parsed.terms, rows[offset : offset + limit]), len(rows)
 
 
@@ -95,8 +96,8 @@ def _page(
 ) -> list[Hit]:  # fmt: skip
     """Rank first, then cut snippets for the page of hits only."""
     sql, args = _ranked_query(archive, parsed, where, params, sort)
-    if parsed.phrases:  # check the phrases on the ranked candidates until the page is full
-        checked = _holding_phrases(archive, archive.db.execute(sql, args), parsed.phrases)
+    if _needs_check(parsed):  # check the phrases on the ranked candidates until the page is full
+        checked = _holding_phrases(archive, archive.db.execute(sql, args), parsed)
         ranked = list(itertools.islice(checked, offset, offset + wanted))
     else:  # LIMIT lets SQLite keep only the top rows instead of sorting every match
         ranked = archive.db.execute(f"{sql} LIMIT ? OFFSET ?", [*args, wanted, offset]).fetchall()
@@ -105,7 +106,11 @@ def _page(
 
 def _valid(sort: str) -> str:
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        choices = ", ".join(SORTS)
+        raise QueryError(
+            f"unknown sort {sort!r}; choose one of {choices}",
+            f"未知的排序方式 {sort!r}，可选：{choices}",
+        )
     return sort
 
 
@@ -113,7 +118,11 @@ def _ranked_query(
     archive: Archive, parsed: ParsedQuery, where: str, params: list[object], sort: str
 ) -> tuple[str, list[object]]:
     """SQL and arguments for the matching article ids (with their score), best first. Without
-    filters, relevance reads the index alone; by date, no bm25 is computed."""
+    filters, relevance reads the index alone; by date, no bm25 is computed. A query of filters
+    alone lists the articles they keep, newest first."""
+    if not parsed.match:
+        order = "ORDER BY a.published_at DESC, a.id DESC"
+        return f"SELECT a.id, 0.0 FROM articles a WHERE {where} {order}", params
     if sort == "date":
         return _by_date(archive, parsed.match, where, params)
     if where == "1":
@@ -159,28 +168,37 @@ def _by_date(
 PHRASE_CHECK_BATCH = 100
 
 
+def _needs_check(parsed: ParsedQuery) -> bool:
+    """Whether phrases with punctuation (which FTS5 skips) must be checked in the text."""
+    return bool(parsed.phrases or parsed.title_phrases)
+
+
 def _holding_phrases(
-    archive: Archive, cursor: sqlite3.Cursor, phrases: list[str]
+    archive: Archive, cursor: sqlite3.Cursor, parsed: ParsedQuery
 ) -> Iterator[tuple[int, float]]:
     """The cursor's (id, score) rows whose article holds every phrase (all rows when no phrase
     needs checking), read and checked a batch at a time, as far as the caller reads."""
     while batch := cursor.fetchmany(PHRASE_CHECK_BATCH):
-        if phrases:
-            good = _containing(archive, [article_id for article_id, _ in batch], phrases)
+        if _needs_check(parsed):
+            good = _containing(archive, [article_id for article_id, _ in batch], parsed)
             batch = [row for row in batch if row[0] in good]
         yield from batch
 
 
-def _containing(archive: Archive, ids: list[int], phrases: list[str]) -> set[int]:
-    """The ids whose normalised title or body holds every phrase as a substring."""
+def _containing(archive: Archive, ids: list[int], parsed: ParsedQuery) -> set[int]:
+    """The ids whose normalised title or body holds every phrase as a substring (and whose
+    title holds every title: phrase)."""
     rows = archive.db.execute(
         "SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?))",
         [json.dumps(ids)],
     )
     good = set()
     for article_id, title, body in rows:
-        texts = [normalize(t).lower() for t in (title, body) if t]
-        if all(any(phrase in text for text in texts) for phrase in phrases):
+        title_text = normalize(title or "").lower()
+        texts = [title_text, normalize(body or "").lower()]
+        if all(any(phrase in text for text in texts) for phrase in parsed.phrases) and all(
+            phrase in title_text for phrase in parsed.title_phrases
+        ):
             good.add(article_id)
     return good
 
@@ -212,14 +230,15 @@ COLLAPSE_OVERFETCH = 5  # rows read per hit wanted when reposts are collapsed
 
 
 def _one_per_cluster(hits: list[Hit]) -> list[Hit]:
-    seen: set[int] = set()
-    kept = []
+    """The best hit of each cluster, holding the ids of the other copies found with it."""
+    kept: dict[int, Hit] = {}
     for hit in hits:
         key = hit.cluster if hit.cluster is not None else -hit.id
-        if key not in seen:
-            seen.add(key)
-            kept.append(hit)
-    return kept
+        if key in kept:
+            kept[key].copies.append(hit.id)
+        else:
+            kept[key] = hit
+    return list(kept.values())
 
 
 def matching_ids(
@@ -230,7 +249,7 @@ def matching_ids(
     the ids are read, and quoted phrases checked, a batch at a time as they are consumed."""
     parsed, where, params = _query_sql(query, **filters)
     cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, sort))
-    return (article_id for article_id, _ in _holding_phrases(archive, cursor, parsed.phrases))
+    return (article_id for article_id, _ in _holding_phrases(archive, cursor, parsed))
 
 
 def count(archive: Archive, query: str, **filters: str | None) -> int:
@@ -239,9 +258,13 @@ def count(archive: Archive, query: str, **filters: str | None) -> int:
 
 
 def _count(archive: Archive, parsed: ParsedQuery, where: str, params: list[object]) -> int:
-    if parsed.phrases:
+    if _needs_check(parsed):
         cursor = archive.db.execute(*_ranked_query(archive, parsed, where, params, "date"))
-        return sum(1 for _ in _holding_phrases(archive, cursor, parsed.phrases))
+        return sum(1 for _ in _holding_phrases(archive, cursor, parsed))
+    if not parsed.match:
+        return archive.db.execute(
+            f"SELECT count(*) FROM articles a WHERE {where}", params
+        ).fetchone()[0]
     join = f" JOIN articles a ON a.id = {FTS}.rowid" if where != "1" else ""
     sql = f"SELECT count(*) FROM {FTS}{join} WHERE {FTS} MATCH ? AND {where}"
     return archive.db.execute(sql, [parsed.match, *params]).fetchone()[0]
@@ -255,13 +278,17 @@ def _query_sql(
     source: str | None = None,
 ) -> tuple[ParsedQuery, str, list[object]]:
     """The parsed query and the filters' WHERE clause and parameters: options win over filters
-    written in the query."""
-    parsed = parse_query(query)
+    written in the query. A query without words excludes its -terms here."""
+    parsed = parse_query(query, filtered=any((since, until, site, source)))
     inline = parsed.filters
     where, params = filter_sql(
         since or inline.get("since"), until or inline.get("until"),
         site or inline.get("site"), source or inline.get("source"), alias="a",
+        excluded=parsed.excluded_filters,
     )  # fmt: skip
+    if parsed.excluded_match:
+        where += f" AND a.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?)"
+        params.append(parsed.excluded_match)
     return parsed, where, params
 
 

@@ -23,6 +23,7 @@ from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
 from scraper.store import aliases
 from scraper.store import index as search_index
+from scraper.store.connect import ArchiveError, NoArchiveError, describe_db_error, open_connection
 from scraper.store.dupes import assign_cluster
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.raw_pages import RawPage, pack
@@ -32,18 +33,6 @@ from scraper.store.segment import add_words, index_signature
 DEFAULT_DB = "archive.db"
 _COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN))  # an article record
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
-
-
-class ArchiveError(Exception):
-    """A problem with the archive file itself (corrupt, locked, unwritable): one-line message."""
-
-    exit_code = 1
-
-
-class NoArchiveError(ArchiveError):
-    """The archive named does not exist (a reading command never creates one)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -62,23 +51,24 @@ def content_hash(fields: dict) -> str:
 
 
 class Archive:
-    """`Archive(path)` opens (creating if needed) an archive; every CLI verb goes through it."""
+    """`Archive(path)` opens (creating if needed) an archive; every CLI verb goes through it.
 
-    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True) -> None:
+    `writable=False` is for readers: a read-only archive is then opened for reading
+    (`read_only` says so) instead of failing; a writer on one gets a one-line ArchiveError."""
+
+    def __init__(
+        self, path: str | os.PathLike | None = None, *, create: bool = True, writable: bool = True
+    ) -> None:
         self.path = Path(path or default_db_path())
         self._deferring = False
+        self.read_only = False
         if not create and not self.path.exists():
             raise NoArchiveError(
                 f"no archive at {self.path} (archive something first, or pass --db)"
             )
         try:
-            self.db = sqlite_utils.Database(
-                sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            )
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, safe
-            self.db.execute("PRAGMA foreign_keys = ON")
+            connection, self.read_only = open_connection(self.path, writable)
+            self.db = sqlite_utils.Database(connection)
             self._create_schema()
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
@@ -98,6 +88,11 @@ class Archive:
         """Create what is missing, then load the archive's user words. An archive already at
         this schema is only read: opening it takes no write lock."""
         if not self._schema_is_current():
+            if self.read_only:
+                raise ArchiveError(
+                    f"{self.path}: the archive is read-only and was made by an older version;"
+                    " it needs upgrading once with write access"
+                )
             self._upgrade_schema()
         add_words(self.user_words())
 
@@ -152,12 +147,15 @@ class Archive:
         article: Article,
         raw_pages: Iterable[RawPage] = (),
         entry: IndexEntry | None = None,
+        *,
+        keep_id: int | None = None,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
         `entry` is the article's search index entry when a worker process already segmented it
-        (segmentation is most of a save's CPU).
+        (segmentation is most of a save's CPU). `keep_id` is the id a restored article had,
+        kept for a new article when no other article holds it.
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -165,7 +163,7 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), entry)
+            return self._write(record, list(raw_pages), entry, keep_id)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
@@ -174,6 +172,7 @@ class Archive:
         record: dict,
         raw_pages: list[RawPage],
         entry: IndexEntry | None,
+        keep_id: int | None = None,
     ) -> SaveResult:
         existing = self._row(
             "SELECT id, content_hash, index_tokens FROM articles WHERE url = ?", record["url"]
@@ -195,6 +194,10 @@ class Archive:
                     f"UPDATE articles SET {assignments} WHERE id = ?", *row.values(), article_id
                 )
             else:
+                if keep_id is not None and not self._row(
+                    "SELECT 1 FROM articles WHERE id = ?", keep_id
+                ):
+                    row = {"id": keep_id, **row}
                 columns, marks = ", ".join(row), ", ".join("?" * len(row))
                 cursor = self._sql(
                     f"INSERT INTO articles ({columns}) VALUES ({marks})", *row.values()
@@ -313,11 +316,15 @@ class Archive:
             for url, blob, content_type, encoding, fetched_at in rows
         ]
 
-    def records(self, where: str = "1", params: Iterable[object] = ()) -> Iterator[dict]:
-        """Article records (export's input) in a stable order, streamed from the database."""
+    def records(
+        self, where: str = "1", params: Iterable[object] = (), newest_first: bool = False
+    ) -> Iterator[dict]:
+        """Article records (export's input) in a stable order, oldest published first (or
+        newest), undated last, streamed from the database."""
+        order = "DESC" if newest_first else ""
         cursor = self.db.execute(
             f"SELECT {_COLUMNS} FROM articles WHERE {where} "
-            "ORDER BY published_at IS NULL, published_at, url",
+            f"ORDER BY published_at IS NULL, published_at {order}, url {order}",
             list(params),
         )
         yield from _records(cursor)
@@ -376,12 +383,3 @@ def _records(cursor: sqlite3.Cursor) -> Iterator[dict]:
         record = dict(zip(names, row, strict=True))
         known_as = record.pop("aliases")
         yield {**record, "aliases": json.loads(known_as)} if known_as else record
-
-
-def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
-    message = str(error)
-    if "locked" in message or "busy" in message:
-        return f"{path}: the archive is locked by another process; try again when it finishes"
-    if "not a database" in message or "malformed" in message:
-        return f"{path}: not a valid archive (SQLite says: {message}); the file was left untouched"
-    return f"{path}: {message}"

@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
@@ -39,7 +40,7 @@ from scraper.export.formats import (
 )
 from scraper.fetch.decode import decode_page
 from scraper.search.engine import QueryError
-from scraper.store.archive import Archive, ArchiveError
+from scraper.store.archive import Archive, ArchiveError, NoArchiveError
 from scraper.web.archive_pages import archive_form, archive_submit, job_page
 from scraper.web.jobs import MAX_FORM_BYTES, Jobs
 from scraper.web.state import Connections, WebState
@@ -57,6 +58,7 @@ from scraper.web.views import (
     parse_id,
     parse_int,
     results,
+    same_story,
     search_params,
 )
 
@@ -118,7 +120,9 @@ def create_app(
     """The web app over the archive at `db_path` (which must exist). `allowed_hosts` are the
     Host names it answers to: a local server refuses other names (DNS rebinding)."""
     path = Path(db_path)
-    Archive(path, create=False).close()  # a missing archive fails here, not on the first page
+    Archive(
+        path, create=False, writable=False
+    ).close()  # a missing archive fails here, not on the first page
     state = WebState(Connections(path), _templates(), allow_archive, secrets.token_urlsafe(32),
                      Jobs(path))  # fmt: skip
 
@@ -136,7 +140,7 @@ def create_app(
         exception_handlers={
             HTTPException: _http_error,
             BadParameter: _bad_request,
-            QueryError: _bad_request,
+            QueryError: _bad_query,
             ArchiveError: _archive_error,
             Exception: _server_error,
         },
@@ -206,15 +210,17 @@ def search_page(request: Request) -> Response:
     """The search form and a page of results; without a query, the latest articles."""
     params = search_params(request.query_params)
     archive = _web(request).connections.get()
-    context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None}
+    context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None,
+               "copies": {}}  # fmt: skip
     if archive.is_empty():
         return render(request, "search.html", empty=True, error=None, **context)
     try:
         hits, found = results(archive, params)
         _web(request).result_ids.remember(params, hits)
     except QueryError as error:
-        return render(request, "search.html", 400, empty=False, error=str(error), **context)
-    context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit)}
+        return render(request, "search.html", 400, empty=False, error=error.chinese, **context)
+    context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit),
+                "copies": same_story(hits)}  # fmt: skip
     return render(request, "search.html", empty=False, error=None, **context)
 
 
@@ -240,7 +246,7 @@ def _record(archive: Archive, key: str) -> dict:
     article_id = parse_id(key)
     record = archive.get(article_id)
     if record is None:
-        raise HTTPException(404, f"no article {article_id} in the archive")
+        raise HTTPException(404, f"档案里没有编号为 #{article_id} 的文章")
     return record
 
 
@@ -248,7 +254,7 @@ def download(request: Request) -> Response:
     """/article/{id}.txt|.md|.json, as an attachment named after the title and date."""
     fmt = request.path_params["fmt"]
     if fmt not in DOWNLOADS:
-        raise BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(DOWNLOADS)}")
+        raise BadParameter(f"未知的格式 {fmt!r}，可选：{', '.join(DOWNLOADS)}")
     record = _record(_web(request).connections.get(), request.path_params["id"])
     media_type, render_record = DOWNLOADS[fmt]
     name = safe_filename(record["title"], record["published_at"], fmt, set())
@@ -269,7 +275,7 @@ def raw_page(request: Request) -> Response:
     number = parse_int(request.query_params.get("page"), "page", 1, 1000)
     pages = archive.raw_pages(article_id, number)
     if not pages:
-        raise HTTPException(404, f"no archived page {number} for article {article_id}")
+        raise HTTPException(404, f"文章 #{article_id} 没有第 {number} 个存档网页")
     (raw,) = pages
     text = decode_page(raw.content, raw.encoding).text
     plain = (raw.content_type or "").startswith("text/plain")  # a text capture, not HTML
@@ -281,7 +287,7 @@ def export(request: Request) -> Response:
     params = search_params(request.query_params)
     fmt = request.query_params.get("format") or "txt"
     if fmt not in FORMATS:
-        raise BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise BadParameter(f"未知的格式 {fmt!r}，可选：{', '.join(FORMATS)}")
     archive = _web(request).connections.dedicated()
     try:
         records = export_records(archive, params)
@@ -312,22 +318,45 @@ FAILURES_SHOWN = 50
 # -- errors -------------------------------------------------------------------------------------
 
 
+# Starlette's own errors (an unknown path, a wrong method…) come with an English phrase.
+HTTP_MESSAGES = {
+    400: "请求有误。",
+    403: "不允许这样做。",
+    404: "找不到这个页面。",
+    405: "这个页面不支持这种请求方法。",
+    409: "与正在进行的操作冲突，请稍后再试。",
+    413: "提交的内容太大。",
+}
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    return _error_page(request, error.status_code, str(error.detail), error.headers)
+    detail = str(error.detail)
+    if detail == HTTPStatus(error.status_code).phrase:
+        detail = HTTP_MESSAGES.get(error.status_code, "请求无法完成。")
+    return _error_page(request, error.status_code, detail, error.headers)
 
 
 async def _bad_request(request: Request, error: Exception) -> Response:
     return _error_page(request, 400, str(error))
 
 
+async def _bad_query(request: Request, error: Exception) -> Response:
+    assert isinstance(error, QueryError)
+    return _error_page(request, 400, error.chinese)
+
+
 async def _archive_error(request: Request, error: Exception) -> Response:
-    return _error_page(request, 503, str(error))
+    if isinstance(error, NoArchiveError):
+        message = f"找不到档案 {_web(request).connections.path}：请先用 scraper archive 存档。"
+    else:  # SQLite's own words stay as the detail: they are what a search engine knows
+        message = f"档案暂时无法读取（可能正被其他程序锁定，或文件已损坏）。详情：{error}"
+    return _error_page(request, 503, message)
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
     # Outside the middleware stack: the security headers are added here by hand.
-    response = _error_page(request, 500, f"internal error: {type(error).__name__}")
+    response = _error_page(request, 500, f"内部错误（{type(error).__name__}），请稍后再试。")
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -14,9 +14,7 @@ from scraper.web.state import WebState
 def _require_archive(request: Request) -> WebState:
     web: WebState = request.app.state.web
     if not web.allow_archive:
-        raise HTTPException(
-            403, "archiving from the web is off: run `scraper serve --allow-archive`"
-        )
+        raise HTTPException(403, "网页存档功能没有开启：请用 scraper serve --allow-archive 启动")
     return web
 
 
@@ -47,16 +45,16 @@ async def archive_submit(request: Request) -> Response:
     urls, rejected = parse_urls(text)
     error = None
     if rejected:
-        error = f"only http(s) URLs can be archived here, not: {', '.join(rejected[:5])}"
+        error = f"这里只能存档 http(s) 网址，以下不是：{'、'.join(rejected[:5])}"
     elif not urls:
-        error = "paste at least one http(s) URL, one per line"
+        error = "请粘贴至少一个 http(s) 网址，每行一个"
     elif len(urls) > MAX_URLS:
-        error = f"{len(urls)} URLs: at most {MAX_URLS} per job (use `scraper archive -i` for more)"
+        error = f"共 {len(urls)} 个网址：每个任务最多 {MAX_URLS} 个（更多请用 scraper archive -i）"
     if error:
         return _form(request, web, text, error, 400)
     job = web.jobs.start(urls)
     if job is None:
-        return _form(request, web, text, "an archive job is still running", 409)
+        return _form(request, web, text, "还有一个存档任务在运行，请等它完成", 409)
     return RedirectResponse(f"/archive/jobs/{job.id}", status_code=303)
 
 
@@ -70,5 +68,5 @@ def job_page(request: Request) -> Response:
     web = _require_archive(request)
     job = web.jobs.get(request.path_params["job_id"])
     if job is None:
-        raise HTTPException(404, "no such archive job (jobs are forgotten when the server stops)")
+        raise HTTPException(404, "没有这个存档任务（服务器停止后任务记录就清空了）")
     return web.render(request, "job.html", job=job.snapshot())

@@ -132,9 +132,9 @@ def cross_site_problem(request: Request, token: str, expected: str) -> str | Non
     """Why a POST must be refused, or None: the form's token must be this app's, and the
     browser's Origin (or, without one, Referer) must be this app's own host."""
     if not secrets.compare_digest(token.encode(), expected.encode()):
-        return "the form's security token is missing or out of date: reload the form and retry"
+        return "表单的安全令牌缺失或已过期：请刷新表单后重试"
     sender = request.headers.get("origin") or request.headers.get("referer")
     host = request.headers.get("host", "").lower()
     if not sender or urlsplit(sender).netloc.lower() != host:
-        return "refused: the request did not come from this app's own page"
+        return "已拒绝：这个请求不是从本应用自己的页面发出的"
     return None

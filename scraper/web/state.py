@@ -29,14 +29,14 @@ class Connections:
     def get(self) -> Archive:
         archive = getattr(self.local, "archive", None)
         if archive is None:
-            archive = self.local.archive = Archive(self.path, create=False)
+            archive = self.local.archive = Archive(self.path, create=False, writable=False)
             with self.lock:
                 self.opened.append(archive)
         return archive
 
     def dedicated(self) -> Archive:
         """A connection of its own, for a stream read on whichever thread is free."""
-        return Archive(self.path, create=False)
+        return Archive(self.path, create=False, writable=False)
 
     def close(self) -> None:
         with self.lock:

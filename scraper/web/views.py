@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from scraper.export.formats import export_chunks
+from scraper.export.formats import CSV_BOM, export_chunks
 from scraper.search.engine import (
     SNIPPET_CHARS,
     SORTS,
@@ -35,7 +35,8 @@ _DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII only: int() also takes "٣" and "1
 
 
 class BadParameter(ValueError):
-    """A request parameter that is not what the page expects: a 400 with this message."""
+    """A request parameter that is not what the page expects: a 400 with this message, in
+    Chinese like every page."""
 
 
 @dataclass(frozen=True)
@@ -67,20 +68,20 @@ def parse_int(value: str | None, name: str, default: int, maximum: int) -> int:
     if value is None or value == "":
         return default
     if not _DIGITS.fullmatch(value) or int(value) > maximum:
-        raise BadParameter(f"{name} must be a whole number from 0 to {maximum}, not {value!r}")
+        raise BadParameter(f"{name} 应为 0 到 {maximum} 之间的整数，而不是 {value!r}")
     return int(value)
 
 
 def parse_id(value: str) -> int:
     if not _DIGITS.fullmatch(value):
-        raise BadParameter(f"not an article id: {value!r}")
+        raise BadParameter(f"不是文章编号：{value!r}")
     return int(value)
 
 
 def _text(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name, "").strip()
     if len(value) > MAX_TEXT:
-        raise BadParameter(f"{name} is longer than {MAX_TEXT} characters")
+        raise BadParameter(f"{name} 超过了 {MAX_TEXT} 个字符")
     return value or None
 
 
@@ -88,10 +89,10 @@ def search_params(params: Mapping[str, str]) -> SearchParams:
     """Validated search state from a query string; dates are checked by the search itself."""
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
-        raise BadParameter(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        raise BadParameter(f"未知的排序方式 {sort!r}，可选：{', '.join(SORTS)}")
     limit = parse_int(params.get("limit"), "limit", PAGE_SIZE, MAX_LIMIT)
     if limit == 0:
-        raise BadParameter("limit must be at least 1")
+        raise BadParameter("limit 至少为 1")
     return SearchParams(
         q=_text(params, "q") or "",
         since=_text(params, "since"),
@@ -112,6 +113,20 @@ def results(archive: Archive, params: SearchParams) -> tuple[list[Hit], int]:
     where, args = filter_sql(**params.filters)
     found = archive.db.execute(f"SELECT count(*) FROM articles WHERE {where}", args).fetchone()
     return _latest(archive, params), found[0]
+
+
+def same_story(hits: list[Hit]) -> dict[int, int]:
+    """For each hit whose story an earlier hit on the page already shows (another capture of
+    the same article, or a repost), that earlier hit's id: the page says so beside it."""
+    first: dict[int, int] = {}
+    earlier = {}
+    for hit in hits:
+        if hit.cluster is not None:
+            if hit.cluster in first:
+                earlier[hit.id] = first[hit.cluster]
+            else:
+                first[hit.cluster] = hit.id
+    return earlier
 
 
 def page(archive: Archive, params: SearchParams) -> list[Hit]:
@@ -289,7 +304,7 @@ def export_stream(archive: Archive, records: Iterable[dict], fmt: str) -> Iterat
     download's own connection) when done or when the client goes away."""
     try:
         if fmt == "csv":
-            yield "\ufeff".encode()  # spreadsheets read UTF-8 CSV as Chinese only with a BOM
+            yield CSV_BOM.encode()  # spreadsheets read UTF-8 CSV as Chinese only with a BOM
         pending: list[str] = []
         size = 0
         for chunk in export_chunks(records, fmt):
