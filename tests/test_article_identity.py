@@ -45,6 +45,9 @@ def site(httpserver):
         ("www.gov.cn", "gov.cn"),
         ("127.0.0.1", "127.0.0.1"),
         ("localhost", "localhost"),
+        ("ent.ltn.com.tw", "ltn.com.tw"),
+        ("news.mingpao.com", "mingpao.com"),
+        ("someone.github.io", "someone.github.io"),  # a private suffix: each user is a site
     ],
 )
 def test_registered_domain(host, expected):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from publicsuffixlist import PublicSuffixList
 from w3lib.url import safe_url_string
 
 # Query parameters that only record who shared a link or how it was clicked; never the content.
@@ -30,17 +32,6 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {"sina.com.cn": _SINA, "sina.c
 HOST_KEEP_ONLY: dict[str, tuple[str, frozenset[str]]] = {
     "mp.weixin.qq.com": ("__biz", frozenset({"__biz", "mid", "idx", "sn"})),
 }
-
-# Second-level labels under which country domains register names (sina.com.cn, bbc.co.uk,
-# beijing's bj.cn): the generic ones and China's province codes.
-_SECOND_LEVEL = frozenset(
-    {
-        "com", "net", "org", "gov", "edu", "ac", "co", "mil", "ltd", "biz", "info", "int",
-        "ah", "bj", "cq", "fj", "gd", "gs", "gx", "gz", "ha", "hb", "he", "hi", "hk", "hl",
-        "hn", "jl", "js", "jx", "ln", "mo", "nm", "nx", "qh", "sc", "sd", "sh", "sn", "sx",
-        "tj", "tw", "xj", "xz", "yn", "zj",
-    }
-)  # fmt: skip
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_RE = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?")
@@ -73,16 +64,18 @@ def host_of(url: str) -> str:
 
 
 def registered_domain(host: str) -> str:
-    """The name a host was registered under: 'news.sina.com.cn' -> 'sina.com.cn',
-    'www.gmw.cn' -> 'gmw.cn'. A small stand-in for the Public Suffix List that knows the
-    second-level suffixes of .cn (com.cn, gov.cn, bj.cn, ...) and of other country domains."""
+    """The name a host was registered under, by the Public Suffix List: 'news.sina.com.cn' ->
+    'sina.com.cn', 'www.gmw.cn' -> 'gmw.cn', 'ent.ltn.com.tw' -> 'ltn.com.tw'. IP addresses and
+    single labels stay as they are; a leading 'www.' is never part of the name."""
     host = host.lower().rstrip(".")
-    labels = host.split(".")
-    if len(labels) <= 2 or _is_ip(host):
+    if _is_ip(host):
         return host
-    country_second_level = len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL
-    domain = ".".join(labels[-3:] if country_second_level else labels[-2:])
-    return _strip_www(domain)  # www.gov.cn is registered under gov.cn itself: say gov.cn
+    return _strip_www(_public_suffixes().privatesuffix(host) or host)
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the list ships with the package: no download, ~0.3 s to load
 
 
 def _is_ip(host: str) -> bool:
