@@ -16,7 +16,7 @@ from scraper.fields import clean_text
 
 # Never content: dropped before anything is measured.
 JUNK_TAGS = (
-    "script", "style", "noscript", "iframe", "svg", "template", "form", "select", "button",
+    "script", "style", "noscript", "iframe", "svg", "template", "select", "button",
     "input", "textarea", "object", "embed", "canvas", "video", "audio", "map",
 )  # fmt: skip
 # Elements whose text starts a new block.
@@ -33,6 +33,8 @@ _CANDIDATE_TAGS = frozenset(["div", "section", "article", "main", "td", "body"])
 def parse(html: str) -> LexborHTMLParser:
     tree = LexborHTMLParser(html)
     tree.strip_tags(list(JUNK_TAGS))
+    # ASP.NET and many CMSs wrap the whole page in one <form>: keep what it holds.
+    tree.unwrap_tags(["form"])
     return tree
 
 

@@ -1,0 +1,20 @@
+"""The generic body finder picks the article's own prose, never a neighbour's (invented pages)."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+
+import scraper
+
+BODY = FIXTURES / "body"
+
+
+def extract(name: str) -> scraper.Article:
+    return scraper.extract((BODY / name).read_bytes())
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_body():
+    article = extract("aspnet_form.html")
+    assert "歷時兩年的老街區改造工程今（4）日正式完工" in article.body
+    assert article.paragraphs[-1].endswith("心裡很踏實。")
+    assert "閒置" not in article.body
