@@ -109,7 +109,8 @@ def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS)]
+    # Custom elements (<founder-content>, <article-body>) are a CMS's containers too.
+    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS or "-" in n.tag)]
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:

@@ -18,3 +18,10 @@ def test_a_page_wrapped_in_one_form_keeps_its_body():
     assert "歷時兩年的老街區改造工程今（4）日正式完工" in article.body
     assert article.paragraphs[-1].endswith("心裡很踏實。")
     assert "閒置" not in article.body
+
+
+def test_paragraphs_inside_a_custom_element_are_the_body():
+    article = extract("custom_element.html")
+    assert article.paragraphs[0].startswith("记者近日从县文化和旅游局了解到")
+    assert len(article.paragraphs) == 3
+    assert "出版" not in article.body
