@@ -80,12 +80,21 @@ def clean_body(blocks: list[str]) -> Body:
         name = editor_line(block)
         if name:
             body.editor = body.editor or name
-        elif not is_drop_line(block):
+        if (name or _EMPTY_EDITOR.match(block)) and _has_prose(body.paragraphs):
+            break  # 责任编辑 closes the article: what follows is the portal's
+        if not name and not is_drop_line(block):
             body.paragraphs.append(block)
     _trim_tail(body.paragraphs)
     if body.paragraphs:
         _take_closing_credits(body)
     return body
+
+
+_EMPTY_EDITOR = re.compile(r"^[【\[(（]?\s*(责任编辑|責任編輯|责编)[:：]?\s*[】\])）]?$")
+
+
+def _has_prose(paragraphs: list[str]) -> bool:
+    return any(len(p) >= 20 and "。" in p for p in paragraphs)
 
 
 def _trim_tail(paragraphs: list[str]) -> None:

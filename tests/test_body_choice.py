@@ -25,3 +25,9 @@ def test_paragraphs_inside_a_custom_element_are_the_body():
     assert article.paragraphs[0].startswith("记者近日从县文化和旅游局了解到")
     assert len(article.paragraphs) == 3
     assert "出版" not in article.body
+
+
+def test_the_body_ends_at_its_editor_line():
+    article = extract("quoted_next_story.html")
+    assert article.paragraphs[-1].endswith("还能和老邻居聊聊天。")
+    assert "台风" not in article.body
