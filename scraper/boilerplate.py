@@ -50,6 +50,11 @@ def _bare(line: str) -> str:
     return re.sub(r"^[\s【\[《<>»›:：|｜]+|[\s】\]》<>»›:：|｜]+$", "", line)
 
 
+def chrome_names() -> list[str]:
+    """Class/id words of containers that hold comments, feeds, pop-ups or footers."""
+    return list(_rules()["chrome_names"])
+
+
 def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()

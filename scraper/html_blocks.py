@@ -8,10 +8,11 @@ best container's blocks in document order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.body_choice import context_factor
 from scraper.fields import clean_text
 
 # Never content: dropped before anything is measured.
@@ -51,21 +52,27 @@ def text_blocks(node: LexborNode) -> list[str]:
             blocks.append(text)
         buffer.clear()
 
-    def walk(parent: LexborNode) -> None:
-        for child in parent.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                buffer.append(child.text_content or "")
-            elif tag == "br":
+    # An explicit stack, not recursion: a page of a thousand nested <div>s must not overflow.
+    # Each entry is a child iterator and whether leaving it ends a block.
+    stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
+    while stack:
+        children, is_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
                 flush()
-            elif tag in BLOCK_TAGS:
-                flush()
-                walk(child)
-                flush()
-            elif not tag.startswith("-"):
-                walk(child)
-
-    walk(node)
+            continue
+        tag = child.tag
+        if tag == "-text":
+            buffer.append(child.text_content or "")
+        elif tag == "br":
+            flush()
+        elif tag in BLOCK_TAGS:
+            flush()
+            stack.append((child.iter(include_text=True), True))
+        elif not tag.startswith("-"):
+            stack.append((child.iter(include_text=True), False))
     flush()
     return blocks
 
@@ -101,8 +108,17 @@ def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
             _add(scores, node.parent, own / 3)
     if not scores:
         return None
-    best = max(scores.values(), key=lambda item: item[0] * (1 - link_density(item[1])))
+    ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)[:_SHORTLIST]
+    best = max(ranked, key=lambda item: _weighted(*item))
     return best[1]
+
+
+# Only the strongest candidates are weighed in full: the link and context checks cost a walk each.
+_SHORTLIST = 12
+
+
+def _weighted(score: float, node: LexborNode) -> float:
+    return score * (1 - link_density(node)) * context_factor(node)
 
 
 def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:

@@ -31,3 +31,21 @@ def test_the_body_ends_at_its_editor_line():
     article = extract("quoted_next_story.html")
     assert article.paragraphs[-1].endswith("还能和老邻居聊聊天。")
     assert "台风" not in article.body
+
+
+def test_a_short_article_beats_the_teaser_feed_under_it():
+    article = extract("teaser_feed.html")
+    assert article.paragraphs == [
+        "最新調查顯示，本港企業信心五月保持穩定，但受訪企業反映，租金與人手成本上升正在蠶食利潤。"
+    ]
+
+
+def test_a_thousand_nested_divs_do_not_recurse():
+    html = (
+        "<html><body>"
+        + "<div>" * 1000
+        + "<p>很深很深的一段正文，里面有逗号，也有句号。</p>"
+        + "</div>" * 1000
+    )
+    article = scraper.extract(html + "</body></html>")
+    assert article.body is None or "很深" in article.body
