@@ -34,9 +34,12 @@ def _rules() -> dict:
     anchored = [p for p in rules["drop_lines"] if p.startswith("^")]
     floating = [p for p in rules["drop_lines"] if not p.startswith("^")]
     rules["drop_start"] = _any_of(anchored)
-    rules["drop_any"] = _any_of(floating)
+    # Floating ones are searched one by one: each keeps re's fast scan for its literal start,
+    # which one big alternation loses (it tries every branch at every position).
+    rules["drop_any"] = tuple(map(re.compile, floating))
     rules["stop_set"] = frozenset(rules["stop_headings"])
     rules["stop_prefixes"] = tuple(rules["stop_prefixes"])
+    rules["stop_any"] = _any_of(rules["stop_patterns"])
     return rules
 
 
@@ -59,13 +62,18 @@ def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()
     bare, prefixes = _bare(line), rules["stop_prefixes"]
-    return bare in rules["stop_set"] or bare.startswith(prefixes) or line.startswith(prefixes)
+    return (
+        bare in rules["stop_set"]
+        or bare.startswith(prefixes)
+        or line.startswith(prefixes)
+        or bool(rules["stop_any"].search(bare))
+    )
 
 
 def is_drop_line(line: str) -> bool:
     """True for boilerplate that can sit anywhere: share prompts, breadcrumbs, copyright."""
     rules, line = _rules(), line.strip()
-    return bool(rules["drop_start"].match(line) or rules["drop_any"].search(line))
+    return bool(rules["drop_start"].match(line) or any(p.search(line) for p in rules["drop_any"]))
 
 
 @dataclass
