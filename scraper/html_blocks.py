@@ -99,22 +99,47 @@ def _own_prose_score(node: LexborNode) -> float:
 def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
     """The container holding most of the prose, with link-heavy navigation punished."""
     scores: dict[int, tuple[float, LexborNode]] = {}
+    owns: dict[int, float] = {}
     for node in _candidates(tree):
         own = _own_prose_score(node)
         if own <= 0:
             continue
+        owns[node.mem_id] = own
         _add(scores, node, own)
         if node.parent is not None:
             _add(scores, node.parent, own / 3)
     if not scores:
         return None
     ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)[:_SHORTLIST]
-    best = max(ranked, key=lambda item: _weighted(*item))
-    return best[1]
+    best = max(ranked, key=lambda item: _weighted(*item))[1]
+    return _paragraph_parent(best, owns)
+
+
+def _paragraph_parent(node: LexborNode, owns: dict[int, float]) -> LexborNode:
+    """A body written as one <div> per paragraph: the best div is one paragraph, and its
+    look-alike siblings (same tag and class) holding prose too make their parent the body."""
+    parent = node.parent
+    if parent is None or node.tag == "body" or not _is_paragraph(node):
+        return node
+    shape = _shape(node)
+    siblings = (
+        c for c in parent.iter() if c is not node and _shape(c) == shape and _is_paragraph(c)
+    )
+    others = sum(owns.get(c.mem_id, 0.0) for c in siblings)
+    return parent if others >= owns.get(node.mem_id, 0.0) / 2 else node
 
 
 # Only the strongest candidates are weighed in full: the link and context checks cost a walk each.
 _SHORTLIST = 12
+
+
+def _shape(node: LexborNode) -> tuple[str, str | None]:
+    return node.tag, node.attributes.get("class")
+
+
+def _is_paragraph(node: LexborNode) -> bool:
+    """Text and inline markup only (<br> aside): a paragraph, whatever its tag."""
+    return not any(c.tag in BLOCK_TAGS for c in node.iter())
 
 
 def _weighted(score: float, node: LexborNode) -> float:
@@ -125,8 +150,13 @@ def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    # Custom elements (<founder-content>, <article-body>) are a CMS's containers too.
-    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS or "-" in n.tag)]
+    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS or _is_custom(n.tag))]
+
+
+def _is_custom(tag: str) -> bool:
+    """Custom elements (<founder-content>) and CMS include tags (<sohu_cms_include:frag>) are a
+    CMS's containers too: no HTML tag name has '-', ':' or '_'."""
+    return "-" in tag.strip("-") or ":" in tag or "_" in tag
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:

@@ -193,9 +193,20 @@ def _index_of(page: list[str], text: str | None) -> int | None:
 
 
 def _without_link_blocks(node: LexborNode, blocks: list[str]) -> list[str]:
-    """Blocks that are a link and nothing else are related-article lists, not body text."""
-    links = {clean_text(a.text()) for a in node.css("a")}
-    return [b for b in blocks if not (b in links and len(b) >= 6)]
+    """Blocks that are links and little else ('理财：为什么有人富了') are related-article lists,
+    not body text."""
+    links = sorted({t for a in node.css("a") if len(t := clean_text(a.text())) >= 4}, key=len)
+    return [b for b in blocks if not _mostly_links(b, links[::-1])]
+
+
+def _mostly_links(block: str, links: list[str]) -> bool:
+    """At least 6 characters of link text, and less than half as much other text."""
+    rest = block
+    for link in links:
+        if link in rest:
+            rest = rest.replace(link, "")
+    linked = len(block) - len(rest)
+    return linked >= 6 and len(re.sub(r"[\W_]", "", rest)) * 2 < linked
 
 
 def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list[str]:

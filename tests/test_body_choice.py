@@ -49,3 +49,16 @@ def test_a_thousand_nested_divs_do_not_recurse():
     )
     article = scraper.extract(html + "</body></html>")
     assert article.body is None or "很深" in article.body
+
+
+def test_a_body_of_one_div_per_paragraph_is_whole():
+    article = extract("div_paragraphs.html")
+    assert article.paragraphs[0].startswith("春回大地，万象更新。")
+    assert article.paragraphs[-1] == "预祝大会圆满成功！"
+    assert len(article.paragraphs) == 4
+
+
+def test_paragraphs_after_a_cms_include_tag_are_the_body():
+    article = extract("cms_include.html")
+    assert article.paragraphs[0].startswith("“使用四周后")
+    assert article.paragraphs[-1].endswith("作出最终认定。")
