@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-from scraper.boilerplate import chrome_names
+from scraper.boilerplate import chrome_names, never_body_names
 
 # How much of its score a container keeps for each doubt about it.
 _CHROME_FACTOR = 0.2
@@ -22,6 +22,18 @@ _LIST_ITEM_FACTOR = 0.3
 @lru_cache(maxsize=1)
 def _chrome_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, chrome_names())), re.I)
+
+
+@lru_cache(maxsize=1)
+def _never_body_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, never_body_names())), re.I)
+
+
+def is_never_body(node: LexborNode) -> bool:
+    """Inside a <footer> or a footer / copyright / pop-up container: a page whose densest prose
+    is there has no article, and returns none rather than the footer."""
+    pattern = _never_body_pattern()
+    return any(n.tag == "footer" or pattern.search(_names(n)) for n in _ancestry(node))
 
 
 def context_factor(node: LexborNode) -> float:

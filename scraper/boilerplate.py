@@ -58,6 +58,11 @@ def chrome_names() -> list[str]:
     return list(_rules()["chrome_names"])
 
 
+def never_body_names() -> list[str]:
+    """Class/id words of containers (footers, pop-ups) whose prose is never an article."""
+    return list(_rules()["never_body_names"])
+
+
 def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.body_choice import context_factor
+from scraper.body_choice import context_factor, is_never_body
 from scraper.fields import clean_text
 
 # Never content: dropped before anything is measured.
@@ -112,7 +112,7 @@ def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
         return None
     ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)[:_SHORTLIST]
     best = max(ranked, key=lambda item: _weighted(*item))[1]
-    return _paragraph_parent(best, owns)
+    return None if is_never_body(best) else _paragraph_parent(best, owns)
 
 
 def _paragraph_parent(node: LexborNode, owns: dict[int, float]) -> LexborNode:

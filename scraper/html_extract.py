@@ -178,6 +178,8 @@ def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) ->
     body = (
         clean_body(_without_link_blocks(node, _blocks_after_title(node, title))) if node else Body()
     )
+    if not any(_SENTENCE.search(p) for p in body.paragraphs):
+        body = Body()  # menus and calendars are no article: better none than chrome
     at = _index_of(page, title)
     if at is None:
         return body
@@ -186,6 +188,9 @@ def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) ->
         return body
     under = clean_body(prose_after(page, at))
     return under if under.paragraphs else body
+
+
+_SENTENCE = re.compile(r"[，。！？；,.!?;]")
 
 
 def _index_of(page: list[str], text: str | None) -> int | None:

@@ -62,3 +62,7 @@ def test_paragraphs_after_a_cms_include_tag_are_the_body():
     article = extract("cms_include.html")
     assert article.paragraphs[0].startswith("“使用四周后")
     assert article.paragraphs[-1].endswith("作出最终认定。")
+
+
+def test_a_page_without_an_article_has_no_body_not_its_footer():
+    assert extract("footer_only.html").body is None
