@@ -19,7 +19,12 @@ from scraper.html_blocks import text_blocks
 # Where headlines sit: <h1>/<h2>, or any element a template names "title" (span.Title, #artTitle).
 _HEADLINE_SELECTOR = 'h1, h2, [class*="title" i], [id*="title" i]'
 # A site name after the headline in <title>: "_光明网", "-新华网", " | 观察者网", "--雅虎新闻".
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜–—]+|-+)\s*[^_|｜–—\-]{1,16}$")
+# Not a separator: '——' (a Chinese subtitle dash) and a hyphen inside a word ('Mate-60', '5G-A',
+# 'Wi-Fi'); a hyphen before an acronym is one ('GPU-EDN 电子技术设计').
+_SITE_SUFFIX = re.compile(
+    r"\s*(?:_+|[|｜]+|(?<!—)[–—](?!—)|(?<![A-Za-z0-9])-+|-+(?![A-Za-z0-9])|-+(?=[A-Z]{2}))\s*"
+    r"(?P<site>[^_|｜–—\-]{1,16})$"
+)
 _DATE_META = (
     'meta[property="article:published_time"]',
     'meta[name="article:published_time"]',
