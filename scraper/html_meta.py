@@ -14,6 +14,7 @@ from scraper.fields import (
     clean_text,
     parse_datetime,
 )
+from scraper.headline import is_site_name, lone_headline
 from scraper.html_blocks import text_blocks
 
 # Where headlines sit: <h1>/<h2>, or any element a template names "title" (span.Title, #artTitle).
@@ -73,6 +74,8 @@ def find_title(tree: LexborHTMLParser) -> str | None:
         best = max(confirmed, key=len)
         # A template echoing the whole <title> ("…-新华网") still carries the site's name.
         return strip_site_suffix(best) if confirmed[best] == title_key else best
+    if not og_title and is_site_name(strip_site_suffix(page_title) or ""):
+        page_title = lone_headline(tree, _HEADLINE_SELECTOR) or page_title
     return (
         strip_site_suffix(og_title)
         or strip_site_suffix(page_title)

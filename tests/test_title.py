@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
+import scraper
+from scraper.headline import is_site_name
 from scraper.html_meta import strip_site_suffix
 
 STRIPPED = [
@@ -23,3 +26,17 @@ STRIPPED = [
 @pytest.mark.parametrize(("page_title", "headline"), STRIPPED)
 def test_site_suffix(page_title, headline):
     assert strip_site_suffix(page_title) == headline
+
+
+@pytest.mark.parametrize(
+    ("page_title", "expected"),
+    [("北医新闻网_(新闻)", True), ("科普中国-辟谣文章", True), ("某某市人民政府门户网站", True),
+     ("习近平主持召开深入推进区域一体化发展座谈会", False), ("江城新区首条智慧公交线路开通", False)],
+)  # fmt: skip
+def test_site_name(page_title, expected):
+    assert is_site_name(page_title) is expected
+
+
+def test_a_title_naming_only_the_site_gives_way_to_the_lone_headline():
+    article = scraper.extract((FIXTURES / "body" / "site_name_title.html").read_bytes())
+    assert article.title == "喝隔夜水真的会致癌吗？"
