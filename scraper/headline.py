@@ -30,10 +30,18 @@ def lone_headline(tree: LexborHTMLParser, selector: str) -> str | None:
     shapes = Counter(_shape(n) for n in nodes)
     for node in nodes:
         text = clean_text(node.text())
-        if shapes[_shape(node)] == 1 and 4 <= len(text) <= 80 and not _is_link(node, text):
-            if not is_stop_line(text) and not is_drop_line(text):
-                return text
+        if shapes[_shape(node)] == 1 and _headline_like(node, text):
+            return text
     return None
+
+
+def _headline_like(node: LexborNode, text: str) -> bool:
+    return (
+        4 <= len(text) <= 80
+        and not _is_link(node, text)
+        and not is_stop_line(text)
+        and not is_drop_line(text)
+    )
 
 
 def _shape(node: LexborNode) -> tuple[str, str]:
