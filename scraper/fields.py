@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from scraper.dates import ZONE_WORDS, parse_other_date, zone_of
+
 BEIJING = timezone(timedelta(hours=8))
 
 # Zero-width characters and odd spaces that portals sprinkle into text.
@@ -39,12 +41,14 @@ _COLON = r"\s*[:：︰丨︱|｜/]\s*"
 _OPEN = "[(（\\[【〔「]"
 _CLOSE = "[)）\\]】〕」]"
 
-# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分, 2024年5月20日週一 下午2:05
+# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分, 2024年5月20日週一 下午2:05,
+# 2012年12月10日, 格林尼治标准时间10:41 (a zone named before or after the time)
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?:星期|周|週)[一二三四五六日天])?"
-    r"(?:[\sT]*(?P<half>上午|下午|晚上|早上|凌晨|中午)?\s*"
-    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+    rf"(?:[\sT,，]*(?P<zone>{ZONE_WORDS})?\s*(?P<half>上午|下午|晚上|早上|凌晨|中午)?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?"
+    r"(?:\s*(?P<zone_after>GMT|UTC)\b)?)?"
 )
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
@@ -65,7 +69,7 @@ def parse_datetime(text: str | None) -> str | None:
         return iso
     match = DATE_RE.search(text)
     if not match:
-        return None
+        return parse_other_date(text)
     return _format_match(match)
 
 
@@ -116,7 +120,7 @@ def _format_match(match: re.Match[str]) -> str | None:
         moment = day.replace(hour=hour, minute=int(parts["M"]), second=int(parts["S"] or 0))
     except ValueError:  # 2025-13-45 and friends: not a date
         return None
-    return moment.replace(tzinfo=BEIJING).isoformat()
+    return moment.replace(tzinfo=zone_of(parts["zone"] or parts["zone_after"])).isoformat()
 
 
 def _parse_iso_with_offset(text: str) -> str | None:

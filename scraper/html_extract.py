@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.boilerplate import Body, clean_body, is_stop_line
+from scraper.date_lines import shown_date
 from scraper.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -151,11 +152,13 @@ def _generic(
     title = title or title_above_date(page, leading_info[0] if leading_info else first)
     info_area = leading_info + info_lines(page, title, leading_info[0] if leading_info else first)
     info = read_info(info_area)
-    trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
+    last = body.paragraphs[-1] if body.paragraphs else None
+    trailer = read_trailer(_after(page, last))
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
     relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
-    credits.published_at = credits.published_at or relative
+    shown = shown_date(page, _index_of(page, title), _after(page, last, 10) if last else [])
+    credits.published_at = credits.published_at or shown or relative
     credits.author = credits.author or body.author or _dateline(body.paragraphs)
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
     return Article(

@@ -101,11 +101,24 @@ def strip_site_suffix(page_title: str) -> str | None:
 
 
 def find_published(tree: LexborHTMLParser, visible: str | None, url: str | None) -> str | None:
-    """The time shown under the headline first (it carries the minute), then metadata, then URL."""
+    """The time the page shows its reader first, then metadata, then the URL. Metadata settles
+    what the shown date leaves open: its day-month order, and the minute of a bare day."""
     machine = _meta_date(tree) or _json_ld_date(tree)
-    if visible and (not machine or "T" in visible or "T" not in machine):
+    if not visible or not machine:
+        return visible or machine or _url_date(url)
+    visible = _day_month_as_in(visible, machine)
+    if "T" in visible or "T" not in machine:
         return visible
-    return machine or visible or _url_date(url)
+    return machine if machine[:10] == visible[:10] else visible
+
+
+def _day_month_as_in(visible: str, machine: str) -> str:
+    """'06/02/2022' read as 2 June when the metadata says 6 February: swap day and month."""
+    year, month, day = visible[:4], visible[5:7], visible[8:10]
+    swapped = f"{year}-{day}-{month}"
+    if month != day and int(day) <= 12 and machine[:10] == swapped:
+        return swapped + visible[10:]
+    return visible
 
 
 def _meta_date(tree: LexborHTMLParser) -> str | None:
