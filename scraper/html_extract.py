@@ -32,6 +32,7 @@ from scraper.meta_lines import (
     dateline_author,
     guess_source,
     info_lines,
+    is_prose,
     names_value,
     prose_after,
     read_info,
@@ -188,12 +189,20 @@ def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) ->
         return body
     start = _index_of(page, body.paragraphs[0]) if body.paragraphs else None
     if start is not None and at < start <= at + 15:
+        body.paragraphs[:0] = _lead(page[at + 1 : start], body.paragraphs)
         return body
     under = clean_body(prose_after(page, at))
     return under if under.paragraphs else body
 
 
 _SENTENCE = re.compile(r"[，。！？；,.!?;]")
+
+
+def _lead(between: list[str], paragraphs: list[str]) -> list[str]:
+    """Prose between the headline and the body container is the article's lead (a 'chapo' box
+    set apart by an ad); a summary box repeating the body adds nothing."""
+    lead = [line for line in between if is_prose(line) and line not in paragraphs]
+    return clean_body(lead).paragraphs if lead else []
 
 
 def _index_of(page: list[str], text: str | None) -> int | None:

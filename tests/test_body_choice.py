@@ -66,3 +66,11 @@ def test_paragraphs_after_a_cms_include_tag_are_the_body():
 
 def test_a_page_without_an_article_has_no_body_not_its_footer():
     assert extract("footer_only.html").body is None
+
+
+def test_a_lead_set_apart_from_the_body_by_an_ad_is_kept():
+    article = extract("lead_apart.html")
+    assert article.paragraphs[0].startswith("各位好，欢迎收听报纸摘要。")
+    assert article.paragraphs[-1].startswith("多年来，两国一直充当调停方")
+    assert "广告" not in article.body
+    assert article.published_at == "2022-02-06T13:48:00+08:00"
