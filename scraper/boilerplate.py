@@ -78,7 +78,13 @@ def is_stop_line(line: str) -> bool:
 def is_drop_line(line: str) -> bool:
     """True for boilerplate that can sit anywhere: share prompts, breadcrumbs, copyright."""
     rules, line = _rules(), line.strip()
-    return bool(rules["drop_start"].match(line) or any(p.search(line) for p in rules["drop_any"]))
+    if rules["drop_start"].match(line):
+        return True
+    # Boilerplate is short: a long paragraph is prose, whatever it quotes.
+    return len(line) <= _MAX_BOILERPLATE and any(p.search(line) for p in rules["drop_any"])
+
+
+_MAX_BOILERPLATE = 250
 
 
 @dataclass

@@ -57,22 +57,23 @@ def text_blocks(node: LexborNode) -> list[str]:
     stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
     while stack:
         children, is_block = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:  # resumed where it stopped when a child's walk returns here
+            tag = child.tag
+            if tag == "-text":
+                buffer.append(child.text_content or "")
+            elif tag == "br":
+                flush()
+            elif tag in BLOCK_TAGS:
+                flush()
+                stack.append((child.iter(include_text=True), True))
+                break
+            elif not tag.startswith("-"):
+                stack.append((child.iter(include_text=True), False))
+                break
+        else:
             stack.pop()
             if is_block:
                 flush()
-            continue
-        tag = child.tag
-        if tag == "-text":
-            buffer.append(child.text_content or "")
-        elif tag == "br":
-            flush()
-        elif tag in BLOCK_TAGS:
-            flush()
-            stack.append((child.iter(include_text=True), True))
-        elif not tag.startswith("-"):
-            stack.append((child.iter(include_text=True), False))
     flush()
     return blocks
 
@@ -150,13 +151,16 @@ def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS or _is_custom(n.tag))]
+    return [root, *(n for n in root.css("*") if _is_candidate(n.tag))]
 
 
-def _is_custom(tag: str) -> bool:
-    """Custom elements (<founder-content>) and CMS include tags (<sohu_cms_include:frag>) are a
-    CMS's containers too: no HTML tag name has '-', ':' or '_'."""
-    return "-" in tag.strip("-") or ":" in tag or "_" in tag
+def _is_candidate(tag: str) -> bool:
+    """Containers, and custom elements (<founder-content>) and CMS include tags
+    (<sohu_cms_include:frag>), a CMS's containers too: no HTML tag name has '-', ':' or '_'."""
+    return tag in _CANDIDATE_TAGS or _CUSTOM.search(tag) is not None
+
+
+_CUSTOM = re.compile(r"[-:_]")
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:
