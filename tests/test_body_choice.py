@@ -74,3 +74,11 @@ def test_a_lead_set_apart_from_the_body_by_an_ad_is_kept():
     assert article.paragraphs[-1].startswith("多年来，两国一直充当调停方")
     assert "广告" not in article.body
     assert article.published_at == "2022-02-06T13:48:00+08:00"
+
+
+def test_a_short_article_beats_look_alike_teaser_cards_in_its_wrapper():
+    article = extract("teaser_cards.html")
+    assert article.paragraphs == [
+        "桃園市平鎮區一家輪胎行今天清晨發生大火，七人從火場中疏散，消防局出動十餘輛消防車灌救。"
+    ]
+    assert article.published_at == "2016-03-19T10:48:00+08:00"
