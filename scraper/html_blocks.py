@@ -112,8 +112,21 @@ def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
     if not scores:
         return None
     ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)[:_SHORTLIST]
-    best = max(ranked, key=lambda item: _weighted(*item))[1]
+    best = _most_weighted(ranked)
     return None if is_never_body(best) else _paragraph_parent(best, owns)
+
+
+def _most_weighted(ranked: list[tuple[float, LexborNode]]) -> LexborNode:
+    """The candidate with the highest weighted score. Weights are at most 1, so once a raw score
+    cannot beat the best weighted one, no later candidate can: stop weighing there."""
+    best, best_value = ranked[0][1], -1.0
+    for score, node in ranked:
+        if score <= best_value:
+            break
+        value = score * (1 - link_density(node))
+        if value > best_value and (value := value * context_factor(node)) > best_value:
+            best, best_value = node, value
+    return best
 
 
 def _paragraph_parent(node: LexborNode, owns: dict[int, float]) -> LexborNode:
@@ -143,24 +156,16 @@ def _is_paragraph(node: LexborNode) -> bool:
     return not any(c.tag in BLOCK_TAGS for c in node.iter())
 
 
-def _weighted(score: float, node: LexborNode) -> float:
-    return score * (1 - link_density(node)) * context_factor(node)
-
-
 def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    return [root, *(n for n in root.css("*") if _is_candidate(n.tag))]
-
-
-def _is_candidate(tag: str) -> bool:
-    """Containers, and custom elements (<founder-content>) and CMS include tags
-    (<sohu_cms_include:frag>), a CMS's containers too: no HTML tag name has '-', ':' or '_'."""
-    return tag in _CANDIDATE_TAGS or _CUSTOM.search(tag) is not None
-
-
-_CUSTOM = re.compile(r"[-:_]")
+    # Custom elements (<founder-content>) and CMS include tags (<sohu_cms_include:frag>) are a
+    # CMS's containers too: an HTML tag name is letters and digits only, theirs are not.
+    return [
+        root,
+        *(n for n in root.css("*") if (tag := n.tag) in _CANDIDATE_TAGS or not tag.isalnum()),
+    ]
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:
