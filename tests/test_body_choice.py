@@ -82,3 +82,10 @@ def test_a_short_article_beats_look_alike_teaser_cards_in_its_wrapper():
         "桃園市平鎮區一家輪胎行今天清晨發生大火，七人從火場中疏散，消防局出動十餘輛消防車灌救。"
     ]
     assert article.published_at == "2016-03-19T10:48:00+08:00"
+
+
+def test_a_short_article_beats_denser_comments_in_a_comment_box():
+    article = extract("comments_denser.html")
+    assert article.paragraphs == [
+        "记者从市交通运输局获悉，市区将于下周一起新增三条公交线路，覆盖城东新区和高铁站。"
+    ]
