@@ -33,9 +33,13 @@ def _never_body_pattern() -> re.Pattern[str]:
 
 def is_never_body(node: LexborNode) -> bool:
     """Inside a <footer> or a footer / copyright / pop-up container: a page whose densest prose
-    is there has no article, and returns none rather than the footer."""
+    is there has no article, and returns none rather than the footer. A container holding the
+    headline (<h1>) is a page wrapper, whatever its name."""
     pattern = _never_body_pattern()
-    return any(n.tag == "footer" or pattern.search(_names(n)) for n in _ancestry(node))
+    return any(
+        (n.tag == "footer" or pattern.search(_names(n))) and n.css_first("h1") is None
+        for n in _ancestry(node)
+    )
 
 
 def context_factor(node: LexborNode) -> float:

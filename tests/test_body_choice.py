@@ -89,3 +89,13 @@ def test_a_short_article_beats_denser_comments_in_a_comment_box():
     assert article.paragraphs == [
         "记者从市交通运输局获悉，市区将于下周一起新增三条公交线路，覆盖城东新区和高铁站。"
     ]
+
+
+def test_a_page_wrapper_named_like_chrome_still_holds_the_article():
+    html = (
+        '<html><body><div class="site-footer-fixed page"><h1>老街区改造完工</h1>'
+        "<div class='text'><p>历时两年的老街区改造工程今日正式完工，首批三十户居民领取新居钥匙。</p>"
+        "<p>区政府表示，改造工程保留了街区原有的骑楼与红砖立面，同时更新了排水设施。</p></div>"
+        "</div></body></html>"
+    )
+    assert scraper.extract(html).paragraphs[0].startswith("历时两年的老街区改造工程")
