@@ -9,6 +9,7 @@ from scraper.fields import DATE_LABELS, parse_datetime
 
 _WINDOW = 12  # blocks under the headline where its info line sits
 _MAX_DATE_LINE = 60  # longer blocks are prose that happens to mention a date
+_SENTENCE = re.compile(r"[，。！？；]")
 _TIME_ONLY = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
 
@@ -27,8 +28,8 @@ def _dates(lines: list[str]) -> list[str]:
     read together."""
     found = []
     for index, line in enumerate(lines):
-        if len(line) > _MAX_DATE_LINE:
-            continue
+        if len(line) > _MAX_DATE_LINE or _SENTENCE.search(line):
+            continue  # prose that mentions a date ('2024年5月11日上午，市政府召开…')
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if _TIME_ONLY.match(following):
             line = f"{line} {following}"

@@ -52,6 +52,10 @@ def test_a_date_and_its_time_in_two_nodes_are_read_together():
     assert shown_date(["标题", "2024-05-11", "08:30", "正文"], 0, []) == "2024-05-11T08:30:00+08:00"
 
 
+def test_a_sentence_that_mentions_a_date_is_not_a_date_line():
+    assert shown_date(["标题", "2024年5月11日上午，市政府召开新闻发布会。"], 0, []) is None
+
+
 def test_a_labelled_date_under_the_body_counts_when_none_is_above():
     after = ["发布日期：2019-09-23 14:34:05 所属分类：头条", "2019年11月03日"]
     assert shown_date(["标题", "正文很长，没有日期。"], 0, after) == "2019-09-23T14:34:05+08:00"
