@@ -23,15 +23,16 @@ def is_site_name(page_title: str) -> bool:
     return bool(key) and (len(key) <= _MAX_SITE_NAME or bool(_SITE_WORDS.search(key)))
 
 
-def lone_headline(tree: LexborHTMLParser, selector: str) -> str | None:
+def lone_headline(tree: LexborHTMLParser, selector: str, longer_than: str) -> str | None:
     """The first heading whose tag and class no other element shares (repeated ones are list
-    items: related headlines), that is not a link, a trailer heading or boilerplate."""
+    items: related headlines), that is not a link, a trailer heading or boilerplate, and says
+    more than the site's name (a short real headline in <title> beats a column label)."""
     nodes = tree.css(selector)
     shapes = Counter(_shape(n) for n in nodes)
     for node in nodes:
         text = clean_text(node.text())
         if shapes[_shape(node)] == 1 and _headline_like(node, text):
-            return text
+            return text if len(text) > len(longer_than) else None
     return None
 
 

@@ -75,7 +75,7 @@ def find_title(tree: LexborHTMLParser) -> str | None:
         # A template echoing the whole <title> ("…-新华网") still carries the site's name.
         return strip_site_suffix(best) if confirmed[best] == title_key else best
     if not og_title and is_site_name(strip_site_suffix(page_title) or ""):
-        page_title = lone_headline(tree, _HEADLINE_SELECTOR) or page_title
+        page_title = lone_headline(tree, _HEADLINE_SELECTOR, longer_than=title_key) or page_title
     return (
         strip_site_suffix(og_title)
         or strip_site_suffix(page_title)

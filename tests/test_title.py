@@ -40,3 +40,12 @@ def test_site_name(page_title, expected):
 def test_a_title_naming_only_the_site_gives_way_to_the_lone_headline():
     article = scraper.extract((FIXTURES / "body" / "site_name_title.html").read_bytes())
     assert article.title == "喝隔夜水真的会致癌吗？"
+
+
+def test_a_short_headline_in_title_beats_a_column_label():
+    html = (
+        "<html><head><title>春运首日客流平稳</title></head><body>"
+        "<div class='column-title'>国内新闻</div><div class='text'>"
+        "<p>今天是春运首日，全市各大车站客流总体平稳有序，未出现大面积滞留。</p></div></body></html>"
+    )
+    assert scraper.extract(html).title == "春运首日客流平稳"
