@@ -1,0 +1,48 @@
+"""The credit grammar on a table of credit lines as portals print them (fixtures/credit_lines.tsv:
+mainland, Taiwan, Hong Kong, Singapore and wire forms, written for this test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.credits import Credit, credit_line, lead_credit, persons, source_name, trailing_credit
+
+TABLE = Path(__file__).parent.parent / "fixtures" / "credit_lines.tsv"
+
+
+def _rows() -> list[tuple[str, str, str | None, str | None, str | None]]:
+    lines = [line for line in TABLE.read_text("utf-8").splitlines() if not line.startswith("#")]
+    rows = [tuple(line.split("\t")) for line in lines[1:] if line.strip()]
+    return [(k, text, *(None if v == "-" else v for v in rest)) for k, text, *rest in rows]
+
+
+def _read(kind: str, text: str) -> Credit:
+    if kind == "line":
+        return credit_line(text)
+    if kind == "lead":
+        return lead_credit(text)
+    if kind == "trail":
+        return trailing_credit(text)[1]
+    if kind == "names":
+        return Credit(author=persons(text))
+    return Credit(source=source_name(text))
+
+
+def test_the_table_is_large_and_covers_every_position():
+    kinds = [row[0] for row in _rows()]
+    assert len(kinds) >= 150
+    assert {"line", "lead", "trail", "names", "source"} == set(kinds)
+
+
+@pytest.mark.parametrize(("kind", "text", "author", "source", "editor"), _rows())
+def test_credit_line(kind, text, author, source, editor):
+    credit = _read(kind, text)
+    assert (credit.author, credit.source, credit.editor) == (author, source, editor)
+
+
+def test_a_trailing_credit_leaves_the_paragraph():
+    rest, credit = trailing_credit("市民排起长队。（编译/林启东）")
+    assert (rest, credit.author) == ("市民排起长队。", "林启东")
+    assert trailing_credit("市民排起长队。（钟才文）") == ("市民排起长队。（钟才文）", Credit())
