@@ -52,12 +52,14 @@ _REPORT_TAIL = re.compile(
 _NAME_SPLIT = re.compile(r"\s*[、,，;；/／|｜]\s*")
 _STAFF_CODE = re.compile(r"[_\s]*[A-Z]{1,3}\d{2,5}$")
 _CJK_NAME = re.compile(rf"^[{_CJK}]{{2,6}}$|^[{_CJK}]{{1,6}}(?:[·•‧・][{_CJK}]{{1,8}})+$")
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z.'\- ]{1,30}$")
+# A Chinese name has 2-4 characters; a labelled value (编辑：棒棒不是糖) may be a longer pen name.
+NAME_CHARS, PEN_NAME_CHARS = 4, 6
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.'\- ]{1,30}$")  # 'Tom Lee', 'alonliu', 'HN666'
 # Unit endings no person's name has: '医技药剂党支部', '社會中心', '松花江网'.
 _UNIT_END = re.compile(
-    r"(中心|支部|公司|集团|集團|频道|頻道|新闻|新聞|日报|日報|晚报|晚報|报道|報導|整理|编译|編譯|"
+    r"(中心|支部|部门|部門|公司|集团|集團|频道|頻道|新闻|新聞|日报|日報|晚报|晚報|报道|報導|整理|编译|編譯|"
     r"工作室|办公室|辦公室|委员会|委員會|研究所|编辑部|編輯部|客户端|公众号|公眾號|"
-    r"[社网網局办辦委报報部厅廳站刊])$|^.{2,}(?:[台院所室处處会會团團队隊组組科])$"
+    r"供图|供圖|提供|[社网網局办辦委报報部厅廳站刊摄攝])$|^.{2,}(?:[台院所室处處会會团團队隊组組科])$"
 )
 _UI_WORDS = re.compile(
     r"^(?:最新|更新|分享|打印|收藏|评论|評論|返回|首页|首頁|字号|字體|关注|關注)"
@@ -94,10 +96,10 @@ def _words(name: str) -> list[str]:
     return [w for line in lines if not line.startswith("#") for w in line.split()]
 
 
-def is_person(name: str) -> bool:
+def is_person(name: str, longest: int = NAME_CHARS) -> bool:
     """A name, a pen name or a staff handle: not a role word, a desk or a unit."""
     if "&" in name:  # a pair of pen names printed as one credit
-        return all(map(is_person, name.split("&")))
+        return all(is_person(part, longest) for part in name.split("&"))
     base = _STAFF_CODE.sub("", name).strip() or name
     if base in _not_persons() or base in _places() or re.search(_MULTI, base):
         return False
@@ -105,7 +107,8 @@ def is_person(name: str) -> bool:
         return False
     if _LATIN_NAME.match(base):
         return True
-    return bool(_CJK_NAME.match(base)) and not _UNIT_END.search(base)
+    cjk = bool(_CJK_NAME.match(base)) and not _UNIT_END.search(base)
+    return cjk and ("·" in base or len(base) <= longest)
 
 
 def persons(raw: str | None, strict: bool = False) -> str | None:
@@ -148,6 +151,8 @@ def _without_place(name: str) -> str:
 def read_roles(text: str) -> Credit:
     """The credits of one credit segment: '记者 张三 通讯员 李四', '文/图 X Y', '编辑：王五'."""
     matches = [m for m in _ROLE_RE.finditer(text) if _is_role(m, text)]
+    if any(_dangling(m, text) for m in matches[1:]):
+        return Credit()  # '在线荐稿记者博客联系记者': a menu of links, no credit
     found: dict[str, list[str]] = {}
     for i, match in enumerate(matches):
         end = _start(matches[i + 1]) if i + 1 < len(matches) else len(text)
@@ -163,6 +168,12 @@ def read_roles(text: str) -> Credit:
         author="、".join(found.get(AUTHOR, [])) or None,
         editor="、".join(found.get(EDITOR, [])) or None,
     )
+
+
+def _dangling(match: re.Match[str], text: str) -> bool:
+    """A role glued to the text before it and ending the line: '…联系记者' is a link, no credit."""
+    bare = match.end() == len(text) and not match.group("sep").strip()
+    return bare and _kind(match.group("roles")) in (AUTHOR, EDITOR)
 
 
 def _start(match: re.Match[str]) -> int:
@@ -273,7 +284,20 @@ _SOURCE_UI = re.compile(
     r"^(?:最新|更新|分享|打印|收藏|评论|評論|返回|首页|首頁|字号|正文|关注|關注)"
 )
 _NON_SOURCES = frozenset(
-    ("网络", "網路", "互联网", "互聯網", "未知", "转载", "轉載", "其他", "网友")
+    (
+        "网络",
+        "網路",
+        "互联网",
+        "互聯網",
+        "未知",
+        "转载",
+        "轉載",
+        "转载文章",
+        "其他",
+        "网友",
+        "综合",
+        "本站",
+    )
 )
 
 
@@ -287,4 +311,4 @@ def source_name(raw: str | None) -> str | None:
         return None
     if re.search(r"[，。！？；]", value) or not re.search(rf"[{_CJK}A-Za-z]", value):
         return None
-    return value if not re.match(r"^\d", value) else None
+    return value if not re.match(r"^\d{4}\s*[-/.年]", value) else None  # a date, not '21世纪…'

@@ -28,9 +28,9 @@ from scraper.html_blocks import best_body_node, parse, text_blocks
 from scraper.html_meta import find_published, find_title, node_value
 from scraper.meta_lines import (
     Credits,
-    dateline_author,
     guess_source,
     info_lines,
+    lead_credits,
     names_value,
     prose_after,
     read_info,
@@ -153,10 +153,12 @@ def _generic(
     info = read_info(info_area)
     trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
+    lead = lead_credits(body.paragraphs)
+    credits.source = credits.source or lead.source
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
     relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
     credits.published_at = credits.published_at or relative
-    credits.author = credits.author or body.author or _dateline(body.paragraphs)
+    credits.author = credits.author or body.author or lead.author
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
     return Article(
         url=url,
@@ -204,11 +206,6 @@ def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list
         return []
     at = len(page) - 1 - page[::-1].index(last_paragraph)
     return page[at + 1 : at + 1 + count]
-
-
-def _dateline(paragraphs: list[str]) -> str | None:
-    """新华社北京5月9日电（记者刘艺）: in the first paragraphs (a video caption may come first)."""
-    return next((names for p in paragraphs[:5] if (names := dateline_author(p))), None)
 
 
 def take_byline(paragraphs: list[str]) -> str | None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.boilerplate import is_drop_line
+from scraper.credits import credit_line, lead_credit, source_name
 from scraper.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -134,6 +135,8 @@ def read_info(lines: list[str]) -> Credits:
         credits.fill(_labelled(line))
         credits.fill(Credits(author=reporter_line(line)))
         credits.fill(spaced_credits(line))
+        grammar = credit_line(line)  # '《棱镜》作者 周纯', '中央社記者X', '文/图 X 编辑/Y'
+        credits.fill(Credits(grammar.source, grammar.author, grammar.editor))
     credits.published_at = credits.published_at or _first_date(lines)
     return credits
 
@@ -227,12 +230,22 @@ def spaced_credits(line: str) -> Credits:
 def reporter_line(line: str) -> str | None:
     """Names on a reporter line: '本报记者 王乐文 方 敏' -> '王乐文、方敏'."""
     match = _REPORTER.match(line.strip())
-    return clean_names(match.group("names")) if match else None
+    return clean_names(match.group("names")) if match else credit_line(line).author
 
 
 def dateline_author(paragraph: str | None) -> str | None:
     match = _DATELINE.match(paragraph or "")
     return clean_names(match.group("names")) if match else None
+
+
+def lead_credits(paragraphs: list[str]) -> Credits:
+    """本报讯（记者X）, 新华社北京5月19日电（X、Y）, 〔記者X／台北報導〕 opening one of the first
+    paragraphs (a video caption may come first): its names and its wire agency."""
+    for paragraph in paragraphs[:5]:
+        lead = lead_credit(paragraph)
+        if lead.author or lead.source:
+            return Credits(source=lead.source, author=dateline_author(paragraph) or lead.author)
+    return Credits()
 
 
 def signature_author(paragraph: str | None) -> str | None:
@@ -260,9 +273,11 @@ def guess_source(lines: list[str], title_follows: bool) -> str | None:
         outlet = rest[0].strip(" :：·-—|") if rest else ""
         # alone on the line, or followed by a credit: '2024-05-13 10:05 澎湃新闻 记者 王晓'
         if _looks_like_outlet(outlet) and (len(rest) == 1 or rest[1] in _SPACED_ROLES):
-            return outlet
+            return source_name(
+                outlet
+            )  # '本文来源于国家统计局' names 国家统计局; '最新更新' nothing
         under_title = lines[0] if title_follows and 0 < index <= 3 else ""
-        return under_title if _looks_like_outlet(under_title) else None
+        return source_name(under_title) if _looks_like_outlet(under_title) else None
     return None
 
 
