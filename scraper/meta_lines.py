@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.boilerplate import is_drop_line
-from scraper.credits import credit_line, lead_credit, source_name
+from scraper.credits import credit_line, lead_credit, persons, source_name
 from scraper.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -43,7 +43,8 @@ _DATELINE = re.compile(
 )
 # A commentary signed at its end: "……实现“多赢”“共赢”。（钟才文）" or "（王煌忠／台中報導）"
 _SIGNATURE = re.compile(
-    r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4})(?:[／/][^）)]{1,10})?[）)]$"
+    r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})\s*"
+    r"(?:[／/][^）)]{1,10})?[）)]$"
 )
 _ORGANISATION = re.compile(r"(社|网|報|报|台|部|局|厅|委|会|院|组|办|处|中心|公司)$")  # （新华社）
 _NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "新华社", "原标题", "未完待续"))
@@ -170,9 +171,10 @@ def _is_info_line(line: str) -> bool:
 def _labelled(line: str) -> Credits:
     values = labelled_values(line)
     date_text = pick(values, DATE_LABELS)  # unlabelled dates below the body are not ours
+    source = pick(values, SOURCE_LABELS)
     return Credits(
-        source=source_value(pick(values, SOURCE_LABELS)),
-        author=names_value(pick_last(values, AUTHOR_LABELS)),
+        source=source_value(source),
+        author=names_value(pick_last(values, AUTHOR_LABELS)) or _name_after_source(source),
         editor=names_value(pick(values, EDITOR_LABELS)),
         published_at=parse_datetime(date_text) if date_text else None,
     )
@@ -182,6 +184,12 @@ def _labelled(line: str) -> Credits:
 NON_SOURCES = frozenset(
     ("网络", "互联网", "转载", "转载文章", "综合", "本站", "未知", "网友", "其他")
 )
+
+
+def _name_after_source(raw: str | None) -> str | None:
+    """'来源：中国新闻网 王帆': a lone name after the outlet is its writer."""
+    words = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", raw or "")).split()
+    return persons(words[1], strict=True) if len(words) == 2 and len(words[1]) <= 3 else None
 
 
 def source_value(raw: str | None) -> str | None:
@@ -252,7 +260,7 @@ def signature_author(paragraph: str | None) -> str | None:
     match = _SIGNATURE.search(paragraph or "")
     if not match or match.group("name") in _NOT_NAMES or _ORGANISATION.search(match.group("name")):
         return None
-    return match.group("name")
+    return persons(match.group("name"), strict=True)  # '（常书香 马丹阳 ）': every piece a name
 
 
 def _first_date(lines: list[str]) -> str | None:
@@ -273,9 +281,8 @@ def guess_source(lines: list[str], title_follows: bool) -> str | None:
         outlet = rest[0].strip(" :：·-—|") if rest else ""
         # alone on the line, or followed by a credit: '2024-05-13 10:05 澎湃新闻 记者 王晓'
         if _looks_like_outlet(outlet) and (len(rest) == 1 or rest[1] in _SPACED_ROLES):
-            return source_name(
-                outlet
-            )  # '本文来源于国家统计局' names 国家统计局; '最新更新' nothing
+            # '本文来源于国家统计局' names 国家统计局; '最新更新' names nothing
+            return source_name(outlet)
         under_title = lines[0] if title_follows and 0 < index <= 3 else ""
         return source_name(under_title) if _looks_like_outlet(under_title) else None
     return None
