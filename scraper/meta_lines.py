@@ -51,7 +51,7 @@ _NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "�
 # Text that sits beside the source on an info line and is not part of it.
 _INFO_NOISE = re.compile(
     r"(来自|發佈於|发布于|发表于)\S*|IP属地\S*|https?://\S+|举报|字号\S*|[大中小]\s|我要评论\S*|"
-    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜·•]"
+    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜]|(?<!\S)[·•](?!\S)"
 )
 _LABEL_WORDS = re.compile(
     "(" + "|".join(sorted(DATE_LABELS + SOURCE_LABELS, key=len, reverse=True)) + r")\s*[:：]"

@@ -77,3 +77,15 @@ def test_roles_without_colons_inside_an_info_line():
 
 def test_outlet_before_a_credit_on_the_date_line():
     assert guess_source(["2024-05-13 10:05 澎湃新闻 记者 王晓"], title_follows=True) == "澎湃新闻"
+
+
+def test_signatures_of_several_names_and_a_writer_after_the_outlet():
+    assert signature_author("过一个祥和的新春佳节。（常书明 马丹 ）") == "常书明、马丹"
+    assert signature_author("过一个祥和的新春佳节。（常书明 宣传部）") is None
+    assert read_info(["2023-06-15 08:10 来源：中国新闻网 王明"]).author == "王明"
+    assert read_info(["2023-06-15 08:10 来源：中国新闻网 分享"]).author is None
+
+
+def test_a_middle_dot_inside_a_source_is_part_of_it():
+    assert read_info(["2019-08-13 14:07来源：顶端新闻·河南商报"]).source == "顶端新闻·河南商报"
+    assert read_info(["来源：人民网 · 2024-05-13"]).source == "人民网"
