@@ -204,11 +204,14 @@ def _without_link_blocks(node: LexborNode, blocks: list[str]) -> list[str]:
 
 
 def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list[str]:
-    """The blocks right after the body, where credits such as 责任编辑 sit."""
-    if last_paragraph is None or last_paragraph not in page:
+    """The blocks right after the body, where credits such as 责任编辑 sit. The paragraph may have
+    lost a closing credit ('…。（文/图 X）'), so the page's block only has to start with it. A body
+    the page repeats has credits after its first or its last copy."""
+    if not last_paragraph:
         return []
-    at = len(page) - 1 - page[::-1].index(last_paragraph)
-    return page[at + 1 : at + 1 + count]
+    ends = [i for i, block in enumerate(page) if block.startswith(last_paragraph)]
+    copies = sorted({ends[0], ends[-1]}) if ends else []
+    return [block for at in copies for block in page[at + 1 : at + 1 + count]]
 
 
 def take_byline(paragraphs: list[str]) -> str | None:
