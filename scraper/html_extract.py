@@ -28,6 +28,7 @@ from scraper.html_blocks import best_body_node, parse, text_blocks
 from scraper.html_meta import find_published, find_title, node_value
 from scraper.meta_lines import (
     Credits,
+    closing_credits,
     guess_source,
     info_lines,
     lead_credits,
@@ -156,6 +157,7 @@ def _generic(
     info = read_info(info_area)
     trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
+    credits.fill(closing_credits(body.paragraphs))
     lead = lead_credits(body.paragraphs)
     credits.source = credits.source or lead.source
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
@@ -217,7 +219,8 @@ def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list
 def take_byline(paragraphs: list[str]) -> str | None:
     """A reporter line opening or closing the body ('新华社记者邹多为、唐诗凝、丁乐', '作者︱春春')
     leaves it as the author."""
-    ends = [*range(min(3, len(paragraphs))), *range(max(3, len(paragraphs) - 3), len(paragraphs))]
+    # The opening reaches past a short summary (划重点 and three points) to the byline under it.
+    ends = [*range(min(6, len(paragraphs))), *range(max(6, len(paragraphs) - 3), len(paragraphs))]
     for index in ends:
         paragraph = paragraphs[index]
         names = reporter_line(paragraph) or _bracketed_author(paragraph)

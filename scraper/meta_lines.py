@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.boilerplate import is_drop_line
-from scraper.credits import credit_line, lead_credit, persons, source_name
+from scraper.credits import credit_line, lead_credit, persons, source_name, trailing_credit
 from scraper.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -253,6 +253,16 @@ def lead_credits(paragraphs: list[str]) -> Credits:
         lead = lead_credit(paragraph)
         if lead.author or lead.source:
             return Credits(source=lead.source, author=dateline_author(paragraph) or lead.author)
+    return Credits()
+
+
+def closing_credits(paragraphs: list[str]) -> Credits:
+    """A credit closing one of the last paragraphs ('…《自然》上。（编译/林靖东）') when a notice or a
+    share prompt still follows it in the body."""
+    for paragraph in reversed(paragraphs[-3:]):
+        credit = trailing_credit(paragraph)[1]
+        if credit:
+            return Credits(author=credit.author, editor=credit.editor)
     return Credits()
 
 
