@@ -41,7 +41,7 @@ _SEP = r"[:：︰/／|｜丨︱]"
 # An affiliation is a word that holds no role of its own ('记者张三通讯员李四' has none).
 _MULTI = "|".join(sorted((re.escape(r) for r in ROLES if len(r) > 1), key=len, reverse=True))
 _ROLE_RE = re.compile(
-    rf"(?:(?<![^\s:：/／|｜丨︱、，,（(【\[〔])(?P<aff>(?:(?!{_MULTI})[{_CJK}《》]){{1,12}}?))?(?P<roles>(?:{_ROLE_ALT})(?:\s*[/／、]\s*(?:{_ROLE_ALT}))*)"
+    rf"(?:(?<![^\s:：/／|｜丨︱、，,（(【\[〔])(?P<aff>(?:(?!{_MULTI})[{_CJK}《》·]){{1,12}}?))?(?P<roles>(?:{_ROLE_ALT})(?:\s*[/／、]\s*(?:{_ROLE_ALT}))*)"
     rf"(?P<sep>\s*{_SEP}\s*|\s+|(?=[{_CJK}])|$)"
 )
 # What follows the names and is not one: '／台北報導', '发自北京', '台北19日電', '摄'.
@@ -61,6 +61,8 @@ _UNIT_END = re.compile(
     r"工作室|办公室|辦公室|委员会|委員會|研究所|编辑部|編輯部|客户端|公众号|公眾號|"
     r"供图|供圖|提供|[社网網局办辦委报報部厅廳站刊摄攝])$|^.{2,}(?:[台院所室处處会會团團队隊组組科])$"
 )
+# How an outlet's name ends: 光明日报, 中国青年报, 中时新闻网, 澎湃新闻, 财经杂志.
+_OUTLET_END = re.compile(r"(报|報|网|網|社|台|新闻|新聞|周刊|週刊|杂志|雜誌|客户端|時報|时报)》?$")
 _UI_WORDS = re.compile(
     r"^(?:最新|更新|分享|打印|收藏|评论|評論|返回|首页|首頁|字号|字體|关注|關注)"
 )
@@ -111,14 +113,14 @@ def is_person(name: str, longest: int = NAME_CHARS) -> bool:
     return cjk and ("·" in base or len(base) <= longest)
 
 
-def persons(raw: str | None, strict: bool = False) -> str | None:
+def persons(raw: str | None, strict: bool = False, longest: int = NAME_CHARS) -> str | None:
     """The persons in a credit value joined by 、, or None. '方 敏' is one name (single characters
     spaced out); `strict` (names with no label before them) wants every piece to be a name."""
     value = re.sub(r"\s*等\s*$", "", _REPORT_TAIL.sub("", (raw or "").strip()))  # 'X、Y等'
     parts = _NAME_SPLIT.split(value)
     pieces = _spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
     names = [_without_place(p) for p in pieces if p]
-    kept = [n for n in names if is_person(n)]
+    kept = [n for n in names if is_person(n, longest)]
     if strict and (len(kept) != len(names) or any(len(n) > 4 for n in kept)):
         return None
     return "、".join(kept) or None
@@ -158,16 +160,21 @@ def read_roles(text: str) -> Credit:
         end = _start(matches[i + 1]) if i + 1 < len(matches) else len(text)
         kind = _kind(match.group("roles"))
         value = text[match.end() : end]
-        if kind in (AUTHOR, EDITOR) and (names := persons(value)):
+        longest = PEN_NAME_CHARS if match.group("sep").strip() else NAME_CHARS  # 编辑：棒棒不是糖
+        if kind in (AUTHOR, EDITOR) and (names := persons(value, longest=longest)):
             found.setdefault(kind, []).append(names)
-        elif kind == SOURCE and SOURCE not in found and (outlet := source_name(value)):
+        elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):
             found[SOURCE] = [outlet]
-    source = found.get(SOURCE, [None])[0] or _wire_affiliation(matches)
+    source = found.get(SOURCE, [None])[0] or _affiliation(matches)
     return Credit(
         source=source,
         author="、".join(found.get(AUTHOR, [])) or None,
         editor="、".join(found.get(EDITOR, [])) or None,
     )
+
+
+def _bar_cut(value: str) -> str:
+    return re.split(r"[|｜]", value)[0]
 
 
 def _dangling(match: re.Match[str], text: str) -> bool:
@@ -196,12 +203,20 @@ def _kind(roles: str) -> str:
     return next(k for k in (AUTHOR, EDITOR, SOURCE, OTHER) if k in kinds)
 
 
-def _wire_affiliation(matches: list[re.Match[str]]) -> str | None:
-    """'中央社記者X' or '新华社记者X': the agency a reporter belongs to is the story's 来源."""
+def _affiliation(matches: list[re.Match[str]]) -> str | None:
+    """'中央社記者X', '光明日报记者 X', '顶端新闻·河南商报记者X': the outlet a reporter writes for is
+    the story's 来源 (not '本报', nor '总台央视', which names no outlet)."""
     for match in matches:
-        if match.group("aff") and (agency := _agency_at_start(match.group("aff"))):
+        aff = match.group("aff") or ""
+        if agency := _agency_at_start(aff):
             return agency
+        if _kind(match.group("roles")) == AUTHOR and _is_outlet(aff):
+            return source_name(aff.strip("《》"))
     return None
+
+
+def _is_outlet(text: str) -> bool:
+    return len(text) >= 2 and not text.startswith("本") and bool(_OUTLET_END.search(text))
 
 
 def _agency_at_start(text: str) -> str | None:
@@ -258,10 +273,33 @@ def credit_line(line: str) -> Credit:
     text = line.strip().strip("【】[]〔〕（）()")
     if len(text) > 60 or re.search(r"[。！？，,；（）()【】〔〕]", text):
         return Credit()
-    credit = read_roles(text)
+    segmented = _SEGMENT_ROLE.sub(r"\1\2：", text) if re.search("[|｜]", text) else text
+    credit = read_roles(segmented)
     if credit.author and not credit.source:
         credit.source = _named_outlet(text)
-    return credit
+    return credit if credit else _name_and_outlet(text) or Credit(source=wire_dateline(text))
+
+
+# '石佳/中国青年报': a writer and the outlet the story comes from.
+
+
+def _name_and_outlet(text: str) -> Credit | None:
+    match = re.match(rf"^([{_CJK}]{{2,4}})\s*[/／]\s*([^/／\s]{{2,16}})$", text)
+    if not match or not is_person(match.group(1)) or not _OUTLET_END.search(match.group(2)):
+        return None
+    return Credit(source=source_name(match.group(2)), author=match.group(1))
+
+
+def wire_dateline(line: str) -> str | None:
+    """'2018-02-28 14:31中央社 澎湖縣28日電': a wire agency's dateline on an info line."""
+    for agency in wire_agencies():
+        if re.search(rf"{re.escape(agency)}\s*[{_CJK}]{{0,6}}\d{{1,2}}日\s*[电電]", line):
+            return agency
+    return None
+
+
+# '发表于2014-08-24 21:30| 来源CSDN| 作者魏星': in a line cut by bars a role opens its segment.
+_SEGMENT_ROLE = re.compile(rf"((?:^|[|｜])\s*)({_MULTI})(?=[^\s:：︰/／|｜丨︱])")
 
 
 def _named_outlet(text: str) -> str | None:

@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.boilerplate import Body, clean_body, is_stop_line
+from scraper.credits import credit_line
 from scraper.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -155,7 +156,8 @@ def _generic(
     title = title or title_above_date(page, leading_info[0] if leading_info else first)
     info_area = leading_info + info_lines(page, title, leading_info[0] if leading_info else first)
     info = read_info(info_area)
-    trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
+    after = _after(page, body.paragraphs[-1] if body.paragraphs else None)
+    trailer = read_trailer(after)
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
     credits.fill(closing_credits(body.paragraphs))
     lead = lead_credits(body.paragraphs)
@@ -165,6 +167,7 @@ def _generic(
     credits.published_at = credits.published_at or relative
     credits.author = credits.author or body.author or lead.author
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
+    credits.author = credits.author or signature_author(after[0] if after else None)  # （袁源）
     return Article(
         url=url,
         title=title,
@@ -250,8 +253,11 @@ def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
 
 
 def _editor_anywhere(page: list[str]) -> str | None:
-    """An editor credit line can sit anywhere below the body (e.g. under a share bar)."""
-    return next((name for block in page if (name := editor_line(block))), None)
+    """An editor credit line can sit anywhere below the body (e.g. under a share bar), alone or
+    beside other credits ('作者：未知 责任编辑：X')."""
+    return next((name for block in page if (name := editor_line(block))), None) or next(
+        (name for block in page if (name := credit_line(block).editor)), None
+    )
 
 
 def _fill_missing(ruled: Article, generic: Article) -> Article:

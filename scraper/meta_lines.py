@@ -132,12 +132,16 @@ def _headline_index(lines: list[str], title: str | None) -> int | None:
 def read_info(lines: list[str]) -> Credits:
     """Credits from the info line(s) under the headline."""
     credits = Credits()
+    outlets = []
     for line in lines:
         credits.fill(_labelled(line))
         credits.fill(Credits(author=reporter_line(line)))
         credits.fill(spaced_credits(line))
         grammar = credit_line(line)  # '《棱镜》作者 周纯', '中央社記者X', '文/图 X 编辑/Y'
-        credits.fill(Credits(grammar.source, grammar.author, grammar.editor))
+        credits.fill(Credits(author=grammar.author, editor=grammar.editor))
+        outlets.append(grammar.source)
+    # A byline's outlet only stands in for a 来源 label on any of the lines.
+    credits.source = credits.source or next((o for o in outlets if o), None)
     credits.published_at = credits.published_at or _first_date(lines)
     return credits
 
@@ -260,14 +264,15 @@ def closing_credits(paragraphs: list[str]) -> Credits:
     """A credit closing one of the last paragraphs ('…《自然》上。（编译/林靖东）') when a notice or a
     share prompt still follows it in the body."""
     for paragraph in reversed(paragraphs[-3:]):
-        credit = trailing_credit(paragraph)[1]
+        credit = trailing_credit(paragraph)[1] or credit_line(paragraph)
         if credit:
             return Credits(author=credit.author, editor=credit.editor)
     return Credits()
 
 
 def signature_author(paragraph: str | None) -> str | None:
-    match = _SIGNATURE.search(paragraph or "")
+    """'…实现“共赢”。（钟才文）', or the bracket as the body's closing line of its own."""
+    match = _SIGNATURE.search(paragraph or "") or _SIGNATURE.search("。" + (paragraph or ""))
     if not match or match.group("name") in _NOT_NAMES or _ORGANISATION.search(match.group("name")):
         return None
     return persons(match.group("name"), strict=True)  # '（常书香 马丹阳 ）': every piece a name
@@ -281,13 +286,18 @@ def _first_date(lines: list[str]) -> str | None:
     return (timed or found or [None])[0]
 
 
+_OUTLET_TAG = re.compile(r"[\[【(（](?:整理|原创|原創|转载|轉載|综合|綜合|编译|編譯)[\]】)）]")
+
+
 def guess_source(lines: list[str], title_follows: bool) -> str | None:
     """An unlabelled outlet: '2024年05月10日 00:26  每日经济新闻' on the date line, or a lone
     name on the line right under the headline when the date line follows it."""
     for index, line in enumerate(lines):
         if not DATE_RE.search(line):
             continue
-        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line))).split()
+        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line)))
+        # '游民星空[整理] 1': a tag on the outlet and a comment count beside it are not part of it
+        rest = [w for w in _OUTLET_TAG.sub("", rest).split() if not w.isdigit()]
         outlet = rest[0].strip(" :：·-—|") if rest else ""
         # alone on the line, or followed by a credit: '2024-05-13 10:05 澎湃新闻 记者 王晓'
         if _looks_like_outlet(outlet) and (len(rest) == 1 or rest[1] in _SPACED_ROLES):

@@ -82,6 +82,7 @@ def test_outlet_before_a_credit_on_the_date_line():
 def test_signatures_of_several_names_and_a_writer_after_the_outlet():
     assert signature_author("过一个祥和的新春佳节。（常书明 马丹 ）") == "常书明、马丹"
     assert signature_author("过一个祥和的新春佳节。（常书明 宣传部）") is None
+    assert signature_author("（袁小源）") == "袁小源"  # the closing line of its own
     assert read_info(["2023-06-15 08:10 来源：中国新闻网 王明"]).author == "王明"
     assert read_info(["2023-06-15 08:10 来源：中国新闻网 分享"]).author is None
 
