@@ -202,7 +202,7 @@ def load_rows(corpus: Path, only_set: str | None = None, half: int | None = None
         for r in rows
         if not r.get("exclude")
         and only_set in (None, r.get("set"))
-        and half in (None, portal_half(r["site"]))
+        and (half is None or half == portal_half(r["site"]))
     ]
 
 
