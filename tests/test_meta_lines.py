@@ -85,6 +85,7 @@ def test_signatures_of_several_names_and_a_writer_after_the_outlet():
     assert signature_author("（袁小源）") == "袁小源"  # the closing line of its own
     assert read_info(["2023-06-15 08:10 来源：中国新闻网 王明"]).author == "王明"
     assert read_info(["2023-06-15 08:10 来源：中国新闻网 分享"]).author is None
+    assert read_info(["2024-06-18 08:05 来源: 潇湘晨报 湖南"]).author is None  # an IP location
 
 
 def test_a_middle_dot_inside_a_source_is_part_of_it():
