@@ -20,10 +20,10 @@ _DATA = Path(__file__).parent / "data"
 AUTHOR, EDITOR, SOURCE, OTHER = "author", "editor", "source", "other"
 _ROLE_WORDS = {
     AUTHOR: "作者 記者 记者 文 撰文 执笔 執筆 采写 採寫 通讯员 通訊員 编译 編譯 撰稿 撰稿人 评论员 "
-    "評論員 实习生 實習生 主笔 主筆 口述 翻译 翻譯 译 譯 整理 文字 特约撰稿 特約撰稿 专栏作家 專欄作家",
+    "評論員 实习生 實習生 主笔 主筆 口述 翻译 翻譯 译 譯 整理 文字 专栏作家 專欄作家",
     EDITOR: "责编 責編 责任编辑 責任編輯 编辑 編輯 值班编辑 本文编辑 网络编辑 網路編輯 编审 編審",
     SOURCE: "来源 來源 稿源 出处 出處 来源于 本文来源 文章来源 稿件来源 信息来源 新聞來源 转载自 轉載自 "
-    "转自 轉自 摘自",
+    "转自 轉自 摘自 本文转自 本文轉自 本文来自 本文來自",
     OTHER: "图 圖 摄影 攝影 摄 攝 图片 圖片 视频 視頻 摄像 攝像 审核 審核 校对 校對 监制 監製 统筹 統籌 "
     "策划 策劃 设计 設計 美编 美編 排版 出品 制作 製作 主编 主編 总编 總編 终审 終審 初审 初審 "
     "复审 複審 审校 審校 海报 海報 剪辑 剪輯 配音 设计制作",
@@ -33,11 +33,23 @@ ROLES: dict[str, str] = {w: kind for kind, words in _ROLE_WORDS.items() for w in
 # separator, or '作者单位' and '编辑部' would read as credits.
 _GLUED = ("记者", "記者", "通讯员", "通訊員", "实习生", "實習生")
 # Roles an organisation may precede ('光明日报记者', '松花江网编辑', '总台央视记者').
-_AFFILIATED = (*_GLUED, "编辑", "編輯", "评论员", "評論員", "编译", "編譯", "作者")
+_AFFILIATED = (
+    *_GLUED,
+    "编辑",
+    "編輯",
+    "评论员",
+    "評論員",
+    "编译",
+    "編譯",
+    "作者",
+    "撰稿人",
+    "撰稿",
+)
+_PHOTO = ("摄", "攝", "摄影", "攝影")  # '新华社记者 李贺 摄' credits a photo, not the story
 
 _CJK = "\u4e00-\u9fff"
 _ROLE_ALT = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
-_SEP = r"[:：︰/／|｜丨︱]"
+_SEP = r"[:：︰/／╱|｜丨︱]"
 # An affiliation is a word that holds no role of its own ('记者张三通讯员李四' has none).
 _MULTI = "|".join(sorted((re.escape(r) for r in ROLES if len(r) > 1), key=len, reverse=True))
 _ROLE_RE = re.compile(
@@ -46,10 +58,10 @@ _ROLE_RE = re.compile(
 )
 # What follows the names and is not one: '／台北報導', '发自北京', '台北19日電', '摄'.
 _REPORT_TAIL = re.compile(
-    rf"(?:\s*[/／]\s*[^/／]{{0,10}}(?:报道|報導|电|電|讯|訊)|\s*(?:发自|發自|报道|報導)[{_CJK}]*"
+    rf"(?:\s*[/／╱]\s*[^/／╱]{{0,10}}(?:报道|報導|報道|电|電|讯|訊)|\s*(?:发自|發自|报道|報導|報道)[{_CJK}]*"
     r"|\s*\d{1,2}日\s*(?:电|電|讯|訊))\s*$"
 )
-_NAME_SPLIT = re.compile(r"\s*[、,，;；/／|｜]\s*")
+_NAME_SPLIT = re.compile(r"\s*[、,，;；/／╱|｜]\s*")
 _STAFF_CODE = re.compile(r"[_\s]*[A-Z]{1,3}\d{2,5}$")
 _CJK_NAME = re.compile(rf"^[{_CJK}]{{2,6}}$|^[{_CJK}]{{1,6}}(?:[·•‧・][{_CJK}]{{1,8}})+$")
 # A Chinese name has 2-4 characters; a labelled value (编辑：棒棒不是糖) may be a longer pen name.
@@ -161,15 +173,26 @@ def read_roles(text: str) -> Credit:
         kind = _kind(match.group("roles"))
         value = text[match.end() : end]
         longest = PEN_NAME_CHARS if match.group("sep").strip() else NAME_CHARS  # 编辑：棒棒不是糖
+        if kind == AUTHOR and _photo_follows(matches[i + 1 : i + 2], text):
+            continue
         if kind in (AUTHOR, EDITOR) and (names := persons(value, longest=longest)):
             found.setdefault(kind, []).append(names)
         elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):
             found[SOURCE] = [outlet]
-    source = found.get(SOURCE, [None])[0] or _affiliation(matches)
+    source = found.get(SOURCE, [None])[0] or _affiliation(matches) or _leading_outlet(text, matches)
     return Credit(
         source=source,
         author="、".join(found.get(AUTHOR, [])) or None,
         editor="、".join(found.get(EDITOR, [])) or None,
+    )
+
+
+def _photo_follows(following: list[re.Match[str]], text: str) -> bool:
+    """'记者 王文 摄' (a caption): the names before a closing 摄 took the photo."""
+    return (
+        bool(following)
+        and following[0].group("roles") in _PHOTO
+        and not text[following[0].end() :].strip(" ）)】]")
     )
 
 
@@ -215,6 +238,12 @@ def _affiliation(matches: list[re.Match[str]]) -> str | None:
     return None
 
 
+def _leading_outlet(text: str, matches: list[re.Match[str]]) -> str | None:
+    """'聯合報／記者陳宏睿／台北即時報導': an outlet opening the byline before its first role."""
+    prefix = text[: _start(matches[0])].strip(" /／╱|｜丨︱") if matches else ""
+    return source_name(prefix) if _is_outlet(prefix) else None
+
+
 def _is_outlet(text: str) -> bool:
     return len(text) >= 2 and not text.startswith("本") and bool(_OUTLET_END.search(text))
 
@@ -237,9 +266,27 @@ _BARE_LEAD = re.compile(r"^\s*(?P<inner>[^，。,！？（(]{3,30}?(?:報導|报
 _TRAILING = re.compile(rf"{_OPEN}(?P<inner>[^（()）〔〕【】\[\]]{{2,60}}){_CLOSE}\s*$")
 
 
+# 本文来自微信公众号“X”（ID：x），作者：Y — a repost from a WeChat account, and its writer.
+_REPOST = re.compile(
+    r"^\s*[（(【]?本文(?:来自|來自|转载自|轉載自|转自|轉自)(?:微信)?(?:公众号|公眾號)[：:]?\s*"
+    r"[“\"「]?(?P<account>[^”\"」，,（(）)]{2,20})[”\"」]?\s*(?:[（(][^）)]{0,30}[）)])?"
+    r"(?:[，,]\s*作者[：:为為]?\s*(?P<author>[^，,。；;（()）]{2,12}))?"
+)
+
+
+def repost_credit(paragraph: str | None) -> Credit:
+    match = _REPOST.match(paragraph or "")
+    if not match:
+        return Credit()
+    author = persons(match.group("author"), longest=PEN_NAME_CHARS)
+    return Credit(source=source_name(match.group("account")), author=author)
+
+
 def lead_credit(paragraph: str | None) -> Credit:
     """The credit opening a body: a dateline with its bracket, or a bracketed/bare byline."""
     text = paragraph or ""
+    if repost := repost_credit(text):
+        return repost
     dateline = _DATELINE.match(text)
     if dateline:
         credit = read_roles(dateline.group("inner"))
@@ -310,7 +357,8 @@ def _named_outlet(text: str) -> str | None:
 
 # '本文来源于国家统计局', '转载自澎湃新闻', '据新华社': the outlet follows a verb, not a label.
 _SOURCE_LEAD = re.compile(
-    r"^(?:本文|本稿|文章|稿件)?(?:来源于|來源於|转载自|轉載自|转自|轉自|摘自|选自|選自|据|據)[:：\s]*"
+    r"^(?:本文|本稿|文章|稿件)?(?:来源于|來源於|转载自|轉載自|转自|轉自|摘自|选自|選自|来自|來自|据|據)[:：\s]*"
+    r"(?:微信)?(?:公众号|公眾號)?[:：\s]*"
 )
 # Another label glued on: '证券时报网作者：李在山', '人民日报 发布时间：…'.
 _OTHER_LABEL = re.compile(
@@ -344,8 +392,10 @@ def source_name(raw: str | None) -> str | None:
     placeholder is no source."""
     value = _SOURCE_LEAD.sub("", (raw or "").strip())
     cut = _OTHER_LABEL.search(value)
-    value = (value[: cut.start()] if cut else value).strip(" :：·-—|｜,，。")
+    value = (value[: cut.start()] if cut else value).strip(' :：·-—|｜,，。“”"「」')
     if not value or len(value) > 30 or value in _NON_SOURCES or _SOURCE_UI.match(value):
+        return None
+    if re.search(r"://|^www\.", value):  # a link is where the text was found, not who wrote it
         return None
     if re.search(r"[，。！？；]", value) or not re.search(rf"[{_CJK}A-Za-z]", value):
         return None

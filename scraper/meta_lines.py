@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 
 from scraper.boilerplate import is_drop_line
-from scraper.credits import credit_line, lead_credit, persons, source_name, trailing_credit
+from scraper.credits import (
+    credit_line,
+    lead_credit,
+    persons,
+    repost_credit,
+    source_name,
+    trailing_credit,
+)
 from scraper.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -265,8 +272,9 @@ def closing_credits(paragraphs: list[str]) -> Credits:
     share prompt still follows it in the body."""
     for paragraph in reversed(paragraphs[-3:]):
         credit = trailing_credit(paragraph)[1] or credit_line(paragraph)
+        credit = credit or repost_credit(paragraph)  # 本文来自微信公众号“X”，作者：Y
         if credit:
-            return Credits(author=credit.author, editor=credit.editor)
+            return Credits(credit.source, credit.author, credit.editor)
     return Credits()
 
 
