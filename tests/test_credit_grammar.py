@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import scraper
 from scraper.credits import Credit, credit_line, lead_credit, persons, source_name, trailing_credit
 
 TABLE = Path(__file__).parent.parent / "fixtures" / "credit_lines.tsv"
@@ -46,3 +47,16 @@ def test_a_trailing_credit_leaves_the_paragraph():
     rest, credit = trailing_credit("市民排起长队。（编译/林启东）")
     assert (rest, credit.author) == ("市民排起长队。", "林启东")
     assert trailing_credit("市民排起长队。（钟才文）") == ("市民排起长队。（钟才文）", Credit())
+
+
+@pytest.mark.parametrize(
+    ("fixture", "source", "author", "editor"),
+    [
+        ("taiwan_byline.html", None, "林曉雯", "陳怡如"),  # 〔記者X／台北報導〕, （編輯：X）
+        ("wire_repost.html", "新华社", "刘晓海、杨梅", "王小波"),  # a wire dateline, 最新更新
+    ],
+)
+def test_pages_take_their_credits(fixture, source, author, editor):
+    raw = (TABLE.parent / "credits" / fixture).read_bytes()
+    article = scraper.extract(raw)
+    assert (article.source, article.author, article.editor) == (source, author, editor)
