@@ -4,7 +4,7 @@ A credit is a run of `[affiliation]ROLE[/ROLE…][separator]NAMES[／place報導
 方 敏', '文/图 刘玺东 易赛楠', '執筆／陳美', '記者林悅／台北報導', '中央社記者邱俊欽桃園19日電',
 '记者 张三 通讯员 李四'. It is printed under the headline, in brackets on the body's first line
 ('本报讯（记者叶婉）', '新华社北京5月19日电（刘艺、杨吉）', '〔記者X／台北報導〕'), or at the body's
-end ('（编译/林靖东）'). Every name is checked to be a person: desks, units and role words
+end ('（编译/林靖东）'). Every value is checked by scraper.names: desks, units and role words
 ('綜合報導', '医技药剂党支部', '图') are no author. Plain strings in, plain strings out.
 """
 
@@ -12,71 +12,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-_DATA = Path(__file__).parent / "data"
+from scraper.names import (
+    CJK,
+    NAME_CHARS,
+    PEN_NAME_CHARS,
+    is_outlet,
+    is_person,
+    persons,
+    role_words_pattern,
+    roles,
+    source_name,
+    wire_agencies,
+)
 
 AUTHOR, EDITOR, SOURCE, OTHER = "author", "editor", "source", "other"
-_ROLE_WORDS = {
-    AUTHOR: "作者 記者 记者 文 撰文 执笔 執筆 采写 採寫 通讯员 通訊員 编译 編譯 撰稿 撰稿人 评论员 "
-    "評論員 实习生 實習生 主笔 主筆 口述 翻译 翻譯 译 譯 整理 文字 专栏作家 專欄作家",
-    EDITOR: "责编 責編 责任编辑 責任編輯 编辑 編輯 值班编辑 本文编辑 网络编辑 網路編輯 编审 編審",
-    SOURCE: "来源 來源 稿源 出处 出處 来源于 本文来源 文章来源 稿件来源 信息来源 新聞來源 转载自 轉載自 "
-    "转自 轉自 摘自 本文转自 本文轉自 本文来自 本文來自",
-    OTHER: "图 圖 摄影 攝影 摄 攝 图片 圖片 视频 視頻 摄像 攝像 审核 審核 校对 校對 监制 監製 统筹 統籌 "
-    "策划 策劃 设计 設計 美编 美編 排版 出品 制作 製作 主编 主編 总编 總編 终审 終審 初审 初審 "
-    "复审 複審 审校 審校 海报 海報 剪辑 剪輯 配音 设计制作",
-}
-ROLES: dict[str, str] = {w: kind for kind, words in _ROLE_WORDS.items() for w in words.split()}
-# Roles a name may follow with nothing between them ('记者叶婉', '通讯员张三'); others need a
-# separator, or '作者单位' and '编辑部' would read as credits.
-_GLUED = ("记者", "記者", "通讯员", "通訊員", "实习生", "實習生")
-# Roles an organisation may precede ('光明日报记者', '松花江网编辑', '总台央视记者').
-_AFFILIATED = (
-    *_GLUED,
-    "编辑",
-    "編輯",
-    "评论员",
-    "評論員",
-    "编译",
-    "編譯",
-    "作者",
-    "撰稿人",
-    "撰稿",
-)
-_PHOTO = ("摄", "攝", "摄影", "攝影")  # '新华社记者 李贺 摄' credits a photo, not the story
+ROLES: dict[str, str] = {w: kind for kind in (AUTHOR, EDITOR, SOURCE, OTHER) for w in roles()[kind]}
+_GLUED, _AFFILIATED, _PHOTO = (tuple(roles()[k]) for k in ("glued", "affiliated", "photo"))
 
-_CJK = "\u4e00-\u9fff"
 _ROLE_ALT = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
+_MULTI = role_words_pattern()
 _SEP = r"[:：︰/／╱|｜丨︱]"
-# An affiliation is a word that holds no role of its own ('记者张三通讯员李四' has none).
-_MULTI = "|".join(sorted((re.escape(r) for r in ROLES if len(r) > 1), key=len, reverse=True))
+# [affiliation]ROLE[/ROLE][separator]: an affiliation starts a word and holds no role of its own
+# ('记者张三通讯员李四' has none); only some roles take a name glued on (see credit_roles.toml).
 _ROLE_RE = re.compile(
-    rf"(?:(?<![^\s:：/／|｜丨︱、，,（(【\[〔])(?P<aff>(?:(?!{_MULTI})[{_CJK}《》·]){{1,12}}?))?(?P<roles>(?:{_ROLE_ALT})(?:\s*[/／、]\s*(?:{_ROLE_ALT}))*)"
-    rf"(?P<sep>\s*{_SEP}\s*|\s+|(?=[{_CJK}])|$)"
-)
-# What follows the names and is not one: '／台北報導', '发自北京', '台北19日電', '摄'.
-_REPORT_TAIL = re.compile(
-    rf"(?:\s*[/／╱]\s*[^/／╱]{{0,10}}(?:报道|報導|報道|电|電|讯|訊)|\s*(?:发自|發自|报道|報導|報道)[{_CJK}]*"
-    r"|\s*\d{1,2}日\s*(?:电|電|讯|訊))\s*$"
-)
-_NAME_SPLIT = re.compile(r"\s*[、,，;；/／╱|｜]\s*")
-_STAFF_CODE = re.compile(r"[_\s]*[A-Z]{1,3}\d{2,5}$")
-_CJK_NAME = re.compile(rf"^[{_CJK}]{{2,6}}$|^[{_CJK}]{{1,6}}(?:[·•‧・][{_CJK}]{{1,8}})+$")
-# A Chinese name has 2-4 characters; a labelled value (编辑：棒棒不是糖) may be a longer pen name.
-NAME_CHARS, PEN_NAME_CHARS = 4, 6
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.'\- ]{1,30}$")  # 'Tom Lee', 'alonliu', 'HN666'
-# Unit endings no person's name has: '医技药剂党支部', '社會中心', '松花江网'.
-_UNIT_END = re.compile(
-    r"(中心|支部|部门|部門|公司|集团|集團|频道|頻道|新闻|新聞|日报|日報|晚报|晚報|报道|報導|整理|编译|編譯|"
-    r"工作室|办公室|辦公室|委员会|委員會|研究所|编辑部|編輯部|客户端|公众号|公眾號|"
-    r"供图|供圖|提供|[社网網局办辦委报報部厅廳站刊摄攝])$|^.{2,}(?:[台院所室处處会會团團队隊组組科])$"
-)
-# How an outlet's name ends: 光明日报, 中国青年报, 中时新闻网, 澎湃新闻, 财经杂志.
-_OUTLET_END = re.compile(r"(报|報|网|網|社|台|新闻|新聞|周刊|週刊|杂志|雜誌|客户端|時報|时报)》?$")
-_UI_WORDS = re.compile(
-    r"^(?:最新|更新|分享|打印|收藏|评论|評論|返回|首页|首頁|字号|字體|关注|關注)"
+    rf"(?:(?<![^\s:：/／╱|｜丨︱、，,（(【\[〔])(?P<aff>(?:(?!{_MULTI})[{CJK}《》·]){{1,12}}?))?"
+    rf"(?P<roles>(?:{_ROLE_ALT})(?:\s*[/／、]\s*(?:{_ROLE_ALT}))*)"
+    rf"(?P<sep>\s*{_SEP}\s*|\s+|(?=[{CJK}])|$)"
 )
 
 
@@ -88,78 +50,6 @@ class Credit:
 
     def __bool__(self) -> bool:
         return bool(self.source or self.author or self.editor)
-
-
-@lru_cache(maxsize=1)
-def _not_persons() -> frozenset[str]:
-    return frozenset(_words("not_persons.txt"))
-
-
-@lru_cache(maxsize=1)
-def wire_agencies() -> tuple[str, ...]:
-    return tuple(sorted(_words("wire_agencies.txt"), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _places() -> tuple[str, ...]:
-    return tuple(sorted(_words("dateline_places.txt"), key=len, reverse=True))
-
-
-def _words(name: str) -> list[str]:
-    lines = (_DATA / name).read_text("utf-8").splitlines()
-    return [w for line in lines if not line.startswith("#") for w in line.split()]
-
-
-def is_person(name: str, longest: int = NAME_CHARS) -> bool:
-    """A name, a pen name or a staff handle: not a role word, a desk or a unit."""
-    if "&" in name:  # a pair of pen names printed as one credit
-        return all(is_person(part, longest) for part in name.split("&"))
-    base = _STAFF_CODE.sub("", name).strip() or name
-    if base in _not_persons() or base in _places() or re.search(_MULTI, base):
-        return False
-    if _UI_WORDS.match(base):
-        return False
-    if _LATIN_NAME.match(base):
-        return True
-    cjk = bool(_CJK_NAME.match(base)) and not _UNIT_END.search(base)
-    return cjk and ("·" in base or len(base) <= longest)
-
-
-def persons(raw: str | None, strict: bool = False, longest: int = NAME_CHARS) -> str | None:
-    """The persons in a credit value joined by 、, or None. '方 敏' is one name (single characters
-    spaced out); `strict` (names with no label before them) wants every piece to be a name."""
-    value = re.sub(r"\s*等\s*$", "", _REPORT_TAIL.sub("", (raw or "").strip()))  # 'X、Y等'
-    parts = _NAME_SPLIT.split(value)
-    pieces = _spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
-    names = [_without_place(p) for p in pieces if p]
-    kept = [n for n in names if is_person(n, longest)]
-    if strict and (len(kept) != len(names) or any(len(n) > 4 for n in kept)):
-        return None
-    return "、".join(kept) or None
-
-
-def _has_cjk(text: str) -> bool:
-    return bool(re.search(f"[{_CJK}]", text))
-
-
-def _spaced_singles(pieces: list[str]) -> list[str]:
-    joined: list[str] = []
-    for piece in pieces:
-        if joined and len(piece) == 1 and len(joined[-1]) == 1:
-            joined[-1] += piece
-        else:
-            joined.append(piece)
-    return joined
-
-
-def _without_place(name: str) -> str:
-    """'邱俊欽桃園' -> '邱俊欽': a dateline glues the place to the reporter's name."""
-    if len(name) <= 4:
-        return name
-    for place in _places():
-        if name.endswith(place) and 2 <= len(name) - len(place) <= 4:
-            return name[: -len(place)]
-    return name
 
 
 def read_roles(text: str) -> Credit:
@@ -215,7 +105,7 @@ def _is_role(match: re.Match[str], text: str) -> bool:
     first, last = roles[0], roles[-1]
     start = match.start("roles")
     before = text[start - 1] if start else " "
-    if (match.group("aff") or re.match(rf"[{_CJK}A-Za-z0-9]", before)) and first not in _AFFILIATED:
+    if (match.group("aff") or re.match(rf"[{CJK}A-Za-z0-9]", before)) and first not in _AFFILIATED:
         return False
     glued = not match.group("sep") and match.end() < len(text)
     return not glued or last in _GLUED
@@ -233,7 +123,7 @@ def _affiliation(matches: list[re.Match[str]]) -> str | None:
         aff = match.group("aff") or ""
         if agency := _agency_at_start(aff):
             return agency
-        if _kind(match.group("roles")) == AUTHOR and _is_outlet(aff):
+        if _kind(match.group("roles")) == AUTHOR and is_outlet(aff):
             return source_name(aff.strip("《》"))
     return None
 
@@ -241,11 +131,7 @@ def _affiliation(matches: list[re.Match[str]]) -> str | None:
 def _leading_outlet(text: str, matches: list[re.Match[str]]) -> str | None:
     """'聯合報／記者陳宏睿／台北即時報導': an outlet opening the byline before its first role."""
     prefix = text[: _start(matches[0])].strip(" /／╱|｜丨︱") if matches else ""
-    return source_name(prefix) if _is_outlet(prefix) else None
-
-
-def _is_outlet(text: str) -> bool:
-    return len(text) >= 2 and not text.startswith("本") and bool(_OUTLET_END.search(text))
+    return source_name(prefix) if is_outlet(prefix) else None
 
 
 def _agency_at_start(text: str) -> str | None:
@@ -327,12 +213,10 @@ def credit_line(line: str) -> Credit:
     return credit if credit else _name_and_outlet(text) or Credit(source=wire_dateline(text))
 
 
-# '石佳/中国青年报': a writer and the outlet the story comes from.
-
-
 def _name_and_outlet(text: str) -> Credit | None:
-    match = re.match(rf"^([{_CJK}]{{2,4}})\s*[/／]\s*([^/／\s]{{2,16}})$", text)
-    if not match or not is_person(match.group(1)) or not _OUTLET_END.search(match.group(2)):
+    """'石佳/中国青年报': a writer and the outlet the story comes from."""
+    match = re.match(rf"^([{CJK}]{{2,4}})\s*[/／]\s*([^/／\s]{{2,16}})$", text)
+    if not match or not is_person(match.group(1)) or not is_outlet(match.group(2)):
         return None
     return Credit(source=source_name(match.group(2)), author=match.group(1))
 
@@ -340,7 +224,7 @@ def _name_and_outlet(text: str) -> Credit | None:
 def wire_dateline(line: str) -> str | None:
     """'2018-02-28 14:31中央社 澎湖縣28日電': a wire agency's dateline on an info line."""
     for agency in wire_agencies():
-        if re.search(rf"{re.escape(agency)}\s*[{_CJK}]{{0,6}}\d{{1,2}}日\s*[电電]", line):
+        if re.search(rf"{re.escape(agency)}\s*[{CJK}]{{0,6}}\d{{1,2}}日\s*[电電]", line):
             return agency
     return None
 
@@ -353,50 +237,3 @@ def _named_outlet(text: str) -> str | None:
     """'《棱镜》作者 周纯': an outlet in book-title marks opening a byline is its 来源."""
     match = re.match(r"^《([^》]{2,12})》", text)
     return match.group(1) if match else None
-
-
-# '本文来源于国家统计局', '转载自澎湃新闻', '据新华社': the outlet follows a verb, not a label.
-_SOURCE_LEAD = re.compile(
-    r"^(?:本文|本稿|文章|稿件)?(?:来源于|來源於|转载自|轉載自|转自|轉自|摘自|选自|選自|来自|來自|据|據)[:：\s]*"
-    r"(?:微信)?(?:公众号|公眾號)?[:：\s]*"
-)
-# Another label glued on: '证券时报网作者：李在山', '人民日报 发布时间：…'.
-_OTHER_LABEL = re.compile(
-    r"(?:作者|记者|記者|编辑|編輯|责编|責編|(?:發布|发布|更新)?(?:時間|时间|日期)|發布|发布|浏览|瀏覽|"
-    r"点击|點擊|阅读|閱讀)"
-    r"\s*[:：︰]"
-)
-_SOURCE_UI = re.compile(
-    r"^(?:最新|更新|分享|打印|收藏|评论|評論|返回|首页|首頁|字号|正文|关注|關注)"
-)
-_NON_SOURCES = frozenset(
-    (
-        "网络",
-        "網路",
-        "互联网",
-        "互聯網",
-        "未知",
-        "转载",
-        "轉載",
-        "转载文章",
-        "其他",
-        "网友",
-        "综合",
-        "本站",
-    )
-)
-
-
-def source_name(raw: str | None) -> str | None:
-    """A 来源 value that names an outlet, repaired or dropped: a UI word, a sentence, a date or a
-    placeholder is no source."""
-    value = _SOURCE_LEAD.sub("", (raw or "").strip())
-    cut = _OTHER_LABEL.search(value)
-    value = (value[: cut.start()] if cut else value).strip(' :：·-—|｜,，。“”"「」')
-    if not value or len(value) > 30 or value in _NON_SOURCES or _SOURCE_UI.match(value):
-        return None
-    if re.search(r"://|^www\.", value):  # a link is where the text was found, not who wrote it
-        return None
-    if re.search(r"[，。！？；]", value) or not re.search(rf"[{_CJK}A-Za-z]", value):
-        return None
-    return value if not re.match(r"^\d{4}\s*[-/.年]", value) else None  # a date, not '21世纪…'

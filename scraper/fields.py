@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from scraper.credits import PEN_NAME_CHARS, is_person, source_name, trailing_credit
+from scraper.credits import trailing_credit
+from scraper.names import PEN_NAME_CHARS, is_person, source_name
 
 BEIJING = timezone(timedelta(hours=8))
 

@@ -11,14 +11,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.boilerplate import is_drop_line
-from scraper.credits import (
-    credit_line,
-    lead_credit,
-    persons,
-    repost_credit,
-    source_name,
-    trailing_credit,
-)
+from scraper.credits import credit_line, lead_credit, repost_credit, trailing_credit
 from scraper.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -33,6 +26,7 @@ from scraper.fields import (
     pick,
     pick_last,
 )
+from scraper.names import persons, source_name
 
 MAX_META_LINE = 160
 _NAMES = r"[\u4e00-\u9fff·]{1,4}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,4})*"  # 方 敏 is one name

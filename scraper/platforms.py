@@ -9,8 +9,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.credits import source_name
 from scraper.fields import clean_text
+from scraper.names import source_name
 
 try:
     import tomllib

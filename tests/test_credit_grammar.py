@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import scraper
-from scraper.credits import Credit, credit_line, lead_credit, persons, source_name, trailing_credit
+from scraper.credits import Credit, credit_line, lead_credit, trailing_credit
+from scraper.names import persons, source_name
 
 TABLE = Path(__file__).parent.parent / "fixtures" / "credit_lines.tsv"
 
