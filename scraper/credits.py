@@ -65,6 +65,8 @@ def read_roles(text: str) -> Credit:
         longest = PEN_NAME_CHARS if match.group("sep").strip() else NAME_CHARS  # 编辑：棒棒不是糖
         if kind == AUTHOR and _photo_follows(matches[i + 1 : i + 2], text):
             continue
+        if not match.group("sep") and _VERB_AFTER_ROLE.match(value):
+            continue  # '记者在现场看到': prose about the reporter, no name
         if kind in (AUTHOR, EDITOR) and (names := persons(value, longest=longest)):
             found.setdefault(kind, []).append(names)
         elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):
@@ -75,6 +77,12 @@ def read_roles(text: str) -> Credit:
         author="、".join(found.get(AUTHOR, [])) or None,
         editor="、".join(found.get(EDITOR, [])) or None,
     )
+
+
+# Words that open a clause, not a name, when glued to 记者: '记者从…获悉', '记者在现场'.
+_VERB_AFTER_ROLE = re.compile(
+    r"^(?:在|从|從|对|對|就|与|與|跟|也|又|还|還|再|已|将|將|才|都|便|随|隨|近|今|昨|并|並|赴|到|获|獲|通过|通過)"
+)
 
 
 def _photo_follows(following: list[re.Match[str]], text: str) -> bool:

@@ -101,7 +101,8 @@ def persons(raw: str | None, strict: bool = False, longest: int = NAME_CHARS) ->
     pieces = _spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
     names = [_without_place(p) for p in pieces if p]
     kept = [n for n in names if is_person(n, longest)]
-    if strict and (len(kept) != len(names) or any(len(n) > NAME_CHARS for n in kept)):
+    # Unlabelled names are the common ones, of two or three characters ('（国际观察）' is none).
+    if strict and (len(kept) != len(names) or any(len(n) > 3 and "·" not in n for n in kept)):
         return None
     return "、".join(kept) or None
 
