@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scraper.names import (
     CJK,
@@ -231,10 +232,14 @@ def _name_and_outlet(text: str) -> Credit | None:
 
 def wire_dateline(line: str) -> str | None:
     """'2018-02-28 14:31中央社 澎湖縣28日電': a wire agency's dateline on an info line."""
-    for agency in wire_agencies():
-        if re.search(rf"{re.escape(agency)}\s*[{CJK}]{{0,6}}\d{{1,2}}日\s*[电電]", line):
-            return agency
-    return None
+    match = _wire_dateline_re().search(line) if "日" in line else None
+    return match.group("agency") if match else None
+
+
+@lru_cache(maxsize=1)
+def _wire_dateline_re() -> re.Pattern[str]:
+    agencies = "|".join(map(re.escape, wire_agencies()))
+    return re.compile(rf"(?P<agency>{agencies})\s*[{CJK}]{{0,6}}\d{{1,2}}日\s*[电電]")
 
 
 # '发表于2014-08-24 21:30| 来源CSDN| 作者魏星': in a line cut by bars a role opens its segment.

@@ -26,11 +26,12 @@ def platforms() -> list[dict]:
 
 def platform_account(tree: LexborHTMLParser, html: str) -> str | None:
     """The publishing account's name when the page is a post on a known platform, else None.
-    The account selector is tried first: it rarely matches, so the page is seldom searched."""
+    The markers are looked for first: a substring search costs less than a CSS query."""
     for platform in platforms():
-        account = _first_text(tree, platform["account"])
-        if account and any(marker in html for marker in platform["markers"]):
-            return account
+        if any(marker in html for marker in platform["markers"]):
+            account = _first_text(tree, platform["account"])
+            if account:
+                return account
     return None
 
 
