@@ -223,11 +223,18 @@ def credit_line(line: str) -> Credit:
 
 
 def _name_and_outlet(text: str) -> Credit | None:
-    """'石佳/中国青年报': a writer and the outlet the story comes from."""
-    match = re.match(rf"^([{CJK}]{{2,4}})\s*[/／]\s*([^/／\s]{{2,16}})$", text)
-    if not match or not is_person(match.group(1)) or not is_outlet(match.group(2)):
+    """'石佳/中国青年报': a writer and the outlet the story comes from; '謝明俊／台北報導': a writer
+    and where they report from."""
+    match = re.match(rf"^([{CJK}]{{2,4}})\s*[/／╱]\s*([^/／╱\s]{{2,16}})$", text)
+    if not match or not is_person(match.group(1)):
         return None
-    return Credit(source=source_name(match.group(2)), author=match.group(1))
+    if re.search(r"(?:報導|报道|報道)$", match.group(2)):
+        return Credit(author=match.group(1))
+    return (
+        Credit(source=source_name(match.group(2)), author=match.group(1))
+        if is_outlet(match.group(2))
+        else None
+    )
 
 
 def wire_dateline(line: str) -> str | None:
