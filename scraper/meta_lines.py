@@ -263,12 +263,16 @@ def lead_credits(paragraphs: list[str]) -> Credits:
 
 def closing_credits(paragraphs: list[str]) -> Credits:
     """A credit closing one of the last paragraphs ('…《自然》上。（编译/林靖东）') when a notice or a
-    share prompt still follows it in the body."""
-    for paragraph in reversed(paragraphs[-3:]):
-        credit = trailing_credit(paragraph)[1] or credit_line(paragraph)
-        credit = credit or repost_credit(paragraph)  # 本文来自微信公众号“X”，作者：Y
+    share prompt still follows it in the body: a credit line among the last three paragraphs, or
+    a bracketed credit ending one of the last three prose paragraphs."""
+    for paragraph in reversed(paragraphs[-3:]):  # 本文来自微信公众号“X”，作者：Y
+        credit = trailing_credit(paragraph)[1] or credit_line(paragraph) or repost_credit(paragraph)
         if credit:
             return Credits(credit.source, credit.author, credit.editor)
+    for paragraph in [p for p in paragraphs if is_prose(p)][-3:][::-1]:
+        credit = trailing_credit(paragraph)[1]
+        if credit:
+            return Credits(author=credit.author, editor=credit.editor)
     return Credits()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.meta_lines import (
+    closing_credits,
     dateline_author,
     guess_source,
     read_info,
@@ -91,3 +92,14 @@ def test_signatures_of_several_names_and_a_writer_after_the_outlet():
 def test_a_middle_dot_inside_a_source_is_part_of_it():
     assert read_info(["2019-08-13 14:07来源：顶端新闻·河南商报"]).source == "顶端新闻·河南商报"
     assert read_info(["来源：人民网 · 2024-05-13"]).source == "人民网"
+
+
+def test_a_closing_credit_above_the_share_prompts_left_in_the_body():
+    paragraphs = [
+        "研究团队表示，这项成果将在明年投入应用，并计划与更多高校合作推进。（编译/林启东）",
+        "精彩视频推荐",
+        "转播到微博",
+        "正在加载...",
+    ]
+    assert closing_credits(paragraphs).author == "林启东"
+    assert closing_credits(paragraphs[1:]).author is None
