@@ -44,7 +44,7 @@ from scraper.meta_lines import (
     title_above_date,
 )
 from scraper.pagination import next_page_url
-from scraper.platforms import platform_account
+from scraper.platforms import platform_post
 from scraper.sites import Template, find_template
 
 
@@ -53,7 +53,7 @@ def extract_html_page(
 ) -> tuple[Article, str | None]:
     """The article and, for multi-page articles, the URL of the next page."""
     tree = parse(html)
-    account = platform_account(tree, html)  # read before the generic path prunes the tree
+    post = platform_post(tree, html)  # read before the generic path prunes the tree
     template = find_template(tree, url)
     next_url = next_page_url(tree, url, template.next_page if template else None) if url else None
     canonical = _canonical(tree, url)
@@ -64,7 +64,8 @@ def extract_html_page(
         generic = _generic(tree, url, ruled.title if ruled else None, now)
         article = _fill_missing(ruled, generic) if ruled is not None and ruled.body else generic
     article.url, article.canonical_url = url, canonical
-    article.source = article.source or account  # on 百家号, 网易号 … the account is the 来源
+    article.source = article.source or post.account  # on 百家号, 网易号 … the account is the 来源
+    article.author = article.author or post.writer
     return article, next_url
 
 

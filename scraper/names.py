@@ -97,6 +97,7 @@ def persons(raw: str | None, strict: bool = False, longest: int = NAME_CHARS) ->
     """The persons in a credit value joined by 、, or None. '方 敏' is one name (single characters
     spaced out); `strict` (names with no label before them) wants every piece to be a name."""
     value = re.sub(r"\s*等\s*$", "", REPORT_TAIL.sub("", (raw or "").strip()))  # 'X、Y等'
+    value = re.sub(r"[（(][^（()）]{1,8}[）)]", " ", value)  # '张三（实习）', '李四(图)'
     parts = _NAME_SPLIT.split(value)
     pieces = _spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
     names = [_without_place(p) for p in pieces if p]
@@ -172,7 +173,7 @@ def source_name(raw: str | None) -> str | None:
     link or a placeholder is no source."""
     value = _SOURCE_LEAD.sub("", (raw or "").strip())
     cut = _OTHER_LABEL.search(value)
-    value = (value[: cut.start()] if cut else value).strip(' :：·-—|｜,，。“”"「」')
+    value = (value[: cut.start()] if cut else value).strip(' :：·-—|｜,，。“”"「」【】[]')
     if not value or len(value) > 30 or value in _NON_SOURCES or _SOURCE_UI.match(value):
         return None
     if re.search(r"://|^www\.", value):  # a link is where the text was found, not who wrote it

@@ -4,13 +4,16 @@ post is its 来源. Which platforms exist and where each prints the account is d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.fields import clean_text
-from scraper.names import source_name
+from scraper.html_meta import node_value
+from scraper.names import PEN_NAME_CHARS, persons, source_name
 
 try:
     import tomllib
@@ -24,21 +27,32 @@ def platforms() -> list[dict]:
     return tomllib.loads(text)["platform"]
 
 
-def platform_account(tree: LexborHTMLParser, html: str) -> str | None:
-    """The publishing account's name when the page is a post on a known platform, else None.
+@dataclass
+class Post:
+    account: str | None = None  # the 来源
+    writer: str | None = None  # the author, where the platform names one apart from the account
+
+
+def platform_post(tree: LexborHTMLParser, html: str) -> Post:
+    """The publishing account (and writer) when the page is a post on a known platform.
     The markers are looked for first: a substring search costs less than a CSS query."""
     for platform in platforms():
         if any(marker in html for marker in platform["markers"]):
-            account = _first_text(tree, platform["account"])
+            account = _first(tree, platform["account"], source_name)
             if account:
-                return account
-    return None
+                writer = _first(tree, platform.get("writer", []), _writer)
+                return Post(account, writer if writer != account else None)
+    return Post()
 
 
-def _first_text(tree: LexborHTMLParser, selectors: list[str]) -> str | None:
+def _writer(text: str) -> str | None:
+    return persons(text, longest=PEN_NAME_CHARS)
+
+
+def _first(tree: LexborHTMLParser, selectors: list[str], valid: Callable) -> str | None:
     for selector in selectors:
-        node = tree.css_first(selector)
-        name = source_name(clean_text(node.text()).lstrip("@")) if node is not None else None
+        text = node_value(tree.css_first(selector))  # a <meta>'s content or a node's text
+        name = valid(clean_text(text).lstrip("@")) if text else None
         if name and len(name) <= 20:
             return name
     return None
