@@ -242,6 +242,8 @@ def spaced_credits(line: str) -> Credits:
 
 def reporter_line(line: str) -> str | None:
     """Names on a reporter line: '本报记者 王乐文 方 敏' -> '王乐文、方敏'."""
+    if re.search(r"\s(?:摄|攝|摄影|攝影)$", line.strip()):
+        return None  # '新华社记者 李贺 摄' is a photo credit
     match = _REPORTER.match(line.strip())
     return clean_names(match.group("names")) if match else credit_line(line).author
 

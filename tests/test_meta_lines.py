@@ -24,6 +24,7 @@ from scraper.meta_lines import (
         ("记者林悅／南市報導", "林悅"),
         ("作者 王之言 高孜然", "王之言、高孜然"),
         ("记者从上海昆剧团获悉，沈斌同志因病逝世。", None),
+        ("新华社记者 李小贺 摄", None),  # a photo caption
     ],
 )
 def test_reporter_lines(line, names):
