@@ -55,6 +55,8 @@ def test_a_trailing_credit_leaves_the_paragraph():
     [
         ("taiwan_byline.html", None, "林曉雯", "陳怡如"),  # 〔記者X／台北報導〕, （編輯：X）
         ("wire_repost.html", "新华社", "刘晓海、杨梅", "王小波"),  # a wire dateline, 最新更新
+        ("gov_notice.html", "市卫健委", "王小明", None),  # 作者：办公室 is a unit; 文/图：宣传科 X
+        ("hk_report.html", None, "陳志明", "李嘉欣"),  # 撰文：X, 責任編輯：X
     ],
 )
 def test_pages_take_their_credits(fixture, source, author, editor):
