@@ -256,9 +256,9 @@ def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
 def _editor_anywhere(page: list[str]) -> str | None:
     """An editor credit line can sit anywhere below the body (e.g. under a share bar), alone or
     beside other credits ('作者：未知 责任编辑：X')."""
-    credits = (b for b in page if len(b) <= 60 and ("编" in b or "編" in b))
+    lines = (b for b in page if len(b) <= 60 and ("编" in b or "編" in b))  # cheap filter first
     return next((name for block in page if (name := editor_line(block))), None) or next(
-        (name for block in credits if (name := credit_line(block).editor)), None
+        (name for block in lines if (name := credit_line(block).editor)), None
     )
 
 
