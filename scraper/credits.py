@@ -210,10 +210,18 @@ def trailing_credit(paragraph: str) -> tuple[str, Credit]:
     return paragraph[: match.start()].rstrip(), credit
 
 
+# A breadcrumb or a menu ('首页 > 记者专栏') is no credit line.
+_NAVIGATION = re.compile(r"[>＞»›]|首页|首頁|当前位置|當前位置|您的位置")
+
+
 def credit_line(line: str) -> Credit:
     """A line that is nothing but a credit: '光明日报记者 王建宏 张文攀', '执笔/陈美', '《棱镜》作者 周纯'."""
     text = line.strip().strip("【】[]〔〕（）()")
-    if len(text) > 60 or re.search(r"[。！？，,；（）()【】〔〕]", text):
+    if (
+        len(text) > 60
+        or re.search(r"[。！？，,；（）()【】〔〕]", text)
+        or _NAVIGATION.search(text)
+    ):
         return Credit()
     segmented = _SEGMENT_ROLE.sub(r"\1\2：", text) if re.search("[|｜]", text) else text
     credit = read_roles(segmented)
