@@ -68,7 +68,7 @@ def read_roles(text: str) -> Credit:
             continue
         if not match.group("sep") and _VERB_AFTER_ROLE.match(value):
             continue  # '记者在现场看到': prose about the reporter, no name
-        if kind in (AUTHOR, EDITOR) and (names := persons(value, longest=longest)):
+        if kind in (AUTHOR, EDITOR) and (names := persons(_bar_cut(value), longest=longest)):
             found.setdefault(kind, []).append(names)
         elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):
             found[SOURCE] = [outlet]
