@@ -151,13 +151,13 @@ def _agency_at_start(text: str) -> str | None:
 _OPEN, _CLOSE = "[（(〔【\\[「]", "[）)〕】\\]」]"
 # 本报讯（记者叶婉）, 新京报快讯（记者 X）, 新华社北京5月19日电（刘艺、杨吉）, 据新华社拉萨电（记者 X）
 _DATELINE = re.compile(
-    rf"^\s*(?P<prefix>[^（(〔【\[。，,！？]{{1,30}}?(?:电|電|讯|訊|消息|报道|報導))\s*"
+    rf"^\s*(?P<prefix>[^（(〔【\[。，,！？]{{1,30}}?(?:电|電|讯|訊|消息|报道|報導|報道))\s*"
     rf"{_OPEN}(?P<inner>[^（()）〔〕【】\[\]]{{2,40}}){_CLOSE}"
 )
 # A credit bracketed at a paragraph's start: （职工通讯员 X Y）, 〔記者X／台北報導〕, （中央社記者X台北19日電）
 _LEADING = re.compile(rf"^\s*{_OPEN}(?P<inner>[^（()）〔〕【】\[\]]{{2,40}}){_CLOSE}")
 # The same unbracketed: 中央社記者X台北19日電, 記者X／台北報導 (up to the first punctuation)
-_BARE_LEAD = re.compile(r"^\s*(?P<inner>[^，。,！？（(]{3,30}?(?:報導|报道|日電|日电))")
+_BARE_LEAD = re.compile(r"^\s*(?P<inner>[^，。,！？（(]{3,30}?(?:報導|报道|報道|日電|日电))")
 _TRAILING = re.compile(rf"{_OPEN}(?P<inner>[^（()）〔〕【】\[\]]{{2,60}}){_CLOSE}\s*$")
 
 
@@ -195,8 +195,9 @@ def lead_credit(paragraph: str | None) -> Credit:
         inner = match.group("inner") if match else ""
         if match and (credit := read_roles(inner)).author:
             return credit
-        if re.search(r"\d{1,2}日[电電]$", inner) and (agency := _agency_at_start(inner)):
-            return Credit(source=agency)  # （中央社台北19日電）: an agency and no reporter
+        wire = re.search(r"\d{1,2}日.{0,8}(?:电|電|報導|报道)$", inner)
+        if wire and (agency := _agency_at_start(inner)):
+            return Credit(source=agency)  # （中央社台北19日綜合外電報導）: an agency, no reporter
     return Credit()
 
 
