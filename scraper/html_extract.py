@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.boilerplate import Body, clean_body, is_stop_line
-from scraper.credits import credit_line
+from scraper.credits import credit_line, wire_dateline
 from scraper.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -164,6 +164,7 @@ def _generic(
     lead = lead_credits(body.paragraphs)
     credits.source = credits.source or lead.source
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
+    credits.source = credits.source or _wire_anywhere(page)
     relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
     credits.published_at = credits.published_at or relative
     credits.author = credits.author or body.author or lead.author
@@ -251,6 +252,12 @@ def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
     if title and title in blocks:
         return blocks[blocks.index(title) + 1 :]
     return blocks
+
+
+def _wire_anywhere(page: list[str]) -> str | None:
+    """A short line with a wire dateline ('2018-02-28 14:31中央社 澎湖縣28日電') names the agency as
+    the 来源 even where the info lines were not found."""
+    return next((agency for b in page if len(b) <= 40 and (agency := wire_dateline(b))), None)
 
 
 def _editor_anywhere(page: list[str]) -> str | None:
