@@ -161,7 +161,8 @@ def _generic(
     trailer = read_trailer(after)
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
     credits.fill(closing_credits(body.paragraphs))
-    lead = lead_credits(body.paragraphs)
+    # the body's opening, else the lines under the headline (a body that was not found)
+    lead = lead_credits(body.paragraphs).fill(lead_credits(info_area))
     credits.source = credits.source or lead.source
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
     credits.source = credits.source or _wire_anywhere(page)
