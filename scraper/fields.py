@@ -194,6 +194,7 @@ def clean_names(raw: str | None) -> str | None:
     value, _ = split_value_and_date(clean_text(raw))
     value = _strip_brackets(value)
     value = re.split(r"[|｜]|\s{2,}", value)[0].strip()
+    value = re.sub(r"\s*[（(][^（()）]{1,8}[）)]", "", value)  # '张三（实习）', '李四(图)'
     names = [n for part in re.split(r"\s*[、,，;；/]\s*", value) for n in _split_spaced(part)]
     kept = [
         n for n in _without_job_title("、".join(names)).split("、") if is_person(n, PEN_NAME_CHARS)

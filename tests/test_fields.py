@@ -128,3 +128,10 @@ def test_text_capture_takes_the_dateline_credit():
     )
     article = scraper.extract(capture.encode("utf-8"))
     assert (article.author, article.source) == ("胡晓明、周洁", "新华社")
+
+
+def test_names_are_checked_to_be_persons():
+    assert clean_names("陈智、整合") == "陈智"
+    assert clean_names("医技药剂党支部") is None
+    assert clean_names("张小三（实习）、李四") == "张小三、李四"
+    assert clean_names("棒棒不是糖") == "棒棒不是糖"  # a labelled pen name
