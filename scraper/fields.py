@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from scraper.credits import trailing_credit
 from scraper.dates import ZONE_WORDS, parse_other_date, zone_of
+from scraper.names import PEN_NAME_CHARS, is_person, source_name
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -185,7 +187,7 @@ def clean_source(raw: str | None) -> str | None:
         return None
     value, _ = split_value_and_date(clean_text(raw))
     value = re.split(r"\s{2,}|[|｜]| - ", value)[0]
-    return _strip_brackets(value) or None
+    return source_name(_strip_brackets(value))
 
 
 def clean_names(raw: str | None) -> str | None:
@@ -195,8 +197,12 @@ def clean_names(raw: str | None) -> str | None:
     value, _ = split_value_and_date(clean_text(raw))
     value = _strip_brackets(value)
     value = re.split(r"[|｜]|\s{2,}", value)[0].strip()
+    value = re.sub(r"\s*[（(][^（()）]{1,8}[）)]", "", value)  # '张三（实习）', '李四(图)'
     names = [n for part in re.split(r"\s*[、,，;；/]\s*", value) for n in _split_spaced(part)]
-    return _without_job_title("、".join(names)) or None
+    kept = [
+        n for n in _without_job_title("、".join(names)).split("、") if is_person(n, PEN_NAME_CHARS)
+    ]
+    return "、".join(kept) or None  # '陈智、整合' -> '陈智'; '医技药剂党支部' -> None
 
 
 def _without_job_title(names: str) -> str:
@@ -254,7 +260,8 @@ def take_trailing_credit(paragraph: str) -> tuple[str, str | None, str | None]:
     """Split '… (作者:邓聪)' into ('…', author, editor); returns the paragraph unchanged if none."""
     match = _TRAILING_CREDIT.search(paragraph)
     if not match or (not match.group("sep") and match.group("label") not in _GLUED_LABELS):
-        return paragraph, None, None
+        rest, credit = trailing_credit(paragraph)  # '（总台央视记者 X Y）', '（文/图 X Y）'
+        return rest, credit.author, credit.editor
     names = clean_names(match.group("value"))
     rest = paragraph[: match.start()].rstrip()
     if match.group("label") in EDITOR_LABELS:
