@@ -24,6 +24,7 @@ from scraper.names import (
     role_words_pattern,
     roles,
     source_name,
+    starts_with_surname,
     wire_agencies,
 )
 
@@ -68,6 +69,12 @@ def read_roles(text: str) -> Credit:
             continue
         if not match.group("sep") and _VERB_AFTER_ROLE.match(value):
             continue  # '记者在现场看到': prose about the reporter, no name
+        if (
+            not match.group("sep")
+            and re.match(rf"[{CJK}]", value)
+            and not starts_with_surname(value)
+        ):
+            continue  # a role glued to a name: the name starts with a family name
         if kind in (AUTHOR, EDITOR) and (names := persons(_bar_cut(value), longest=longest)):
             found.setdefault(kind, []).append(names)
         elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):

@@ -76,6 +76,17 @@ def _places() -> tuple[str, ...]:
     return tuple(sorted(_words("dateline_places.txt"), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[str, ...]:
+    return tuple(sorted(_words("surnames.txt"), key=len, reverse=True))
+
+
+def starts_with_surname(text: str) -> bool:
+    """Whether `text` opens with a Chinese family name: names glued to a role without any
+    separator ('记者马俊峰') must, or '小记者训练营' would credit a 训练营."""
+    return text.strip().startswith(_surnames())
+
+
 def _words(name: str) -> list[str]:
     lines = (_DATA / name).read_text("utf-8").splitlines()
     return [w for line in lines if not line.startswith("#") for w in line.split()]
