@@ -118,3 +118,20 @@ def test_trailing_parenthesis_that_is_not_a_credit_stays(paragraph):
 
 def test_glued_reporter_credit():
     assert take_trailing_credit("正文。（记者刘艺、杨吉）") == ("正文。", "刘艺、杨吉", None)
+
+
+def test_text_capture_takes_the_dateline_credit():
+    capture = (
+        "首页 > 国内\n暴雨过后城区道路全部恢复通行\n2024-07-02 09:15\n"
+        "新华社南昌7月1日电（记者 胡晓明 周洁）记者1日从江西省交通运输厅获悉，城区道路已全部恢复通行。\n"
+        "据介绍，此次强降雨过程中，全市共出动抢险人员3000余人次，清理淤泥2万余立方米。\n"
+    )
+    article = scraper.extract(capture.encode("utf-8"))
+    assert (article.author, article.source) == ("胡晓明、周洁", "新华社")
+
+
+def test_names_are_checked_to_be_persons():
+    assert clean_names("陈智、整合") == "陈智"
+    assert clean_names("医技药剂党支部") is None
+    assert clean_names("张小三（实习）、李四") == "张小三、李四"
+    assert clean_names("棒棒不是糖") == "棒棒不是糖"  # a labelled pen name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.extract.meta_lines import (
+    closing_credits,
     dateline_author,
     guess_source,
     read_info,
@@ -23,6 +24,7 @@ from scraper.extract.meta_lines import (
         ("记者林悅／南市報導", "林悅"),
         ("作者 王之言 高孜然", "王之言、高孜然"),
         ("记者从上海昆剧团获悉，沈斌同志因病逝世。", None),
+        ("新华社记者 李小贺 摄", None),  # a photo caption
     ],
 )
 def test_reporter_lines(line, names):
@@ -77,3 +79,28 @@ def test_roles_without_colons_inside_an_info_line():
 
 def test_outlet_before_a_credit_on_the_date_line():
     assert guess_source(["2024-05-13 10:05 澎湃新闻 记者 王晓"], title_follows=True) == "澎湃新闻"
+
+
+def test_signatures_of_several_names_and_a_writer_after_the_outlet():
+    assert signature_author("过一个祥和的新春佳节。（常书明 马丹 ）") == "常书明、马丹"
+    assert signature_author("过一个祥和的新春佳节。（常书明 宣传部）") is None
+    assert signature_author("（袁小源）") == "袁小源"  # the closing line of its own
+    assert read_info(["2023-06-15 08:10 来源：中国新闻网 王明"]).author == "王明"
+    assert read_info(["2023-06-15 08:10 来源：中国新闻网 分享"]).author is None
+    assert read_info(["2024-06-18 08:05 来源: 潇湘晨报 湖南"]).author is None  # an IP location
+
+
+def test_a_middle_dot_inside_a_source_is_part_of_it():
+    assert read_info(["2019-08-13 14:07来源：顶端新闻·河南商报"]).source == "顶端新闻·河南商报"
+    assert read_info(["来源：人民网 · 2024-05-13"]).source == "人民网"
+
+
+def test_a_closing_credit_above_the_share_prompts_left_in_the_body():
+    paragraphs = [
+        "研究团队表示，这项成果将在明年投入应用，并计划与更多高校合作推进。（编译/林启东）",
+        "精彩视频推荐",
+        "转播到微博",
+        "正在加载...",
+    ]
+    assert closing_credits(paragraphs).author == "林启东"
+    assert closing_credits(paragraphs[1:]).author is None

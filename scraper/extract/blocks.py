@@ -8,15 +8,16 @@ best container's blocks in document order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.extract.body_choice import context_factor, is_never_body
 from scraper.extract.fields import clean_text
 
 # Never content: dropped before anything is measured.
 JUNK_TAGS = (
-    "script", "style", "noscript", "iframe", "svg", "template", "form", "select", "button",
+    "script", "style", "noscript", "iframe", "svg", "template", "select", "button",
     "input", "textarea", "object", "embed", "canvas", "video", "audio", "map",
 )  # fmt: skip
 # Elements whose text starts a new block.
@@ -33,6 +34,8 @@ _CANDIDATE_TAGS = frozenset(["div", "section", "article", "main", "td", "body"])
 def parse(html: str) -> LexborHTMLParser:
     tree = LexborHTMLParser(html)
     tree.strip_tags(list(JUNK_TAGS))
+    # ASP.NET and many CMSs wrap the whole page in one <form>: keep what it holds.
+    tree.unwrap_tags(["form"])
     return tree
 
 
@@ -49,8 +52,12 @@ def text_blocks(node: LexborNode) -> list[str]:
             blocks.append(text)
         buffer.clear()
 
-    def walk(parent: LexborNode) -> None:
-        for child in parent.iter(include_text=True):
+    # An explicit stack, not recursion: a page of a thousand nested <div>s must not overflow.
+    # Each entry is a child iterator and whether leaving it ends a block.
+    stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
+    while stack:
+        children, is_block = stack[-1]
+        for child in children:  # resumed where it stopped when a child's walk returns here
             tag = child.tag
             if tag == "-text":
                 buffer.append(child.text_content or "")
@@ -58,12 +65,15 @@ def text_blocks(node: LexborNode) -> list[str]:
                 flush()
             elif tag in BLOCK_TAGS:
                 flush()
-                walk(child)
-                flush()
+                stack.append((child.iter(include_text=True), True))
+                break
             elif not tag.startswith("-"):
-                walk(child)
-
-    walk(node)
+                stack.append((child.iter(include_text=True), False))
+                break
+        else:
+            stack.pop()
+            if is_block:
+                flush()
     flush()
     return blocks
 
@@ -90,24 +100,72 @@ def _own_prose_score(node: LexborNode) -> float:
 def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:
     """The container holding most of the prose, with link-heavy navigation punished."""
     scores: dict[int, tuple[float, LexborNode]] = {}
+    owns: dict[int, float] = {}
     for node in _candidates(tree):
         own = _own_prose_score(node)
         if own <= 0:
             continue
+        owns[node.mem_id] = own
         _add(scores, node, own)
         if node.parent is not None:
             _add(scores, node.parent, own / 3)
     if not scores:
         return None
-    best = max(scores.values(), key=lambda item: item[0] * (1 - link_density(item[1])))
-    return best[1]
+    ranked = sorted(scores.values(), key=lambda item: item[0], reverse=True)[:_SHORTLIST]
+    best = _most_weighted(ranked)
+    return None if is_never_body(best) else _paragraph_parent(best, owns)
+
+
+def _most_weighted(ranked: list[tuple[float, LexborNode]]) -> LexborNode:
+    """The candidate with the highest weighted score. Weights are at most 1, so once a raw score
+    cannot beat the best weighted one, no later candidate can: stop weighing there."""
+    best, best_value = ranked[0][1], -1.0
+    for score, node in ranked:
+        if score <= best_value:
+            break
+        value = score * (1 - link_density(node))
+        if value > best_value and (value := value * context_factor(node)) > best_value:
+            best, best_value = node, value
+    return best
+
+
+def _paragraph_parent(node: LexborNode, owns: dict[int, float]) -> LexborNode:
+    """A body written as one <div> per paragraph: the best div is one paragraph, and its
+    look-alike siblings (same tag and class) holding prose too make their parent the body."""
+    parent = node.parent
+    if parent is None or node.tag == "body" or not _is_paragraph(node):
+        return node
+    shape = _shape(node)
+    siblings = (
+        c for c in parent.iter() if c is not node and _shape(c) == shape and _is_paragraph(c)
+    )
+    others = sum(owns.get(c.mem_id, 0.0) for c in siblings)
+    return parent if others >= owns.get(node.mem_id, 0.0) / 2 else node
+
+
+# Only the strongest candidates are weighed in full: the link and context checks cost a walk each.
+_SHORTLIST = 12
+
+
+def _shape(node: LexborNode) -> tuple[str, str | None]:
+    return node.tag, node.attributes.get("class")
+
+
+def _is_paragraph(node: LexborNode) -> bool:
+    """Text and inline markup only (<br> aside): a paragraph, whatever its tag."""
+    return not any(c.tag in BLOCK_TAGS for c in node.iter())
 
 
 def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    return [root, *(n for n in root.css("*") if n.tag in _CANDIDATE_TAGS)]
+    # Custom elements (<founder-content>) and CMS include tags (<sohu_cms_include:frag>) are a
+    # CMS's containers too: an HTML tag name is letters and digits only, theirs are not.
+    return [
+        root,
+        *(n for n in root.css("*") if (tag := n.tag) in _CANDIDATE_TAGS or not tag.isalnum()),
+    ]
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:

@@ -34,9 +34,12 @@ def _rules() -> dict:
     anchored = [p for p in rules["drop_lines"] if p.startswith("^")]
     floating = [p for p in rules["drop_lines"] if not p.startswith("^")]
     rules["drop_start"] = _any_of(anchored)
-    rules["drop_any"] = _any_of(floating)
+    # Floating ones are searched one by one: each keeps re's fast scan for its literal start,
+    # which one big alternation loses (it tries every branch at every position).
+    rules["drop_any"] = tuple(map(re.compile, floating))
     rules["stop_set"] = frozenset(rules["stop_headings"])
     rules["stop_prefixes"] = tuple(rules["stop_prefixes"])
+    rules["stop_any"] = _any_of(rules["stop_patterns"])
     return rules
 
 
@@ -50,17 +53,38 @@ def _bare(line: str) -> str:
     return re.sub(r"^[\s【\[《<>»›:：|｜]+|[\s】\]》<>»›:：|｜]+$", "", line)
 
 
+def chrome_names() -> list[str]:
+    """Class/id words of containers that hold comments, feeds, pop-ups or footers."""
+    return list(_rules()["chrome_names"])
+
+
+def never_body_names() -> list[str]:
+    """Class/id words of containers (footers, pop-ups) whose prose is never an article."""
+    return list(_rules()["never_body_names"])
+
+
 def is_stop_line(line: str) -> bool:
     """True when the line starts the portal's trailer (相关阅读, 阅读剩余全文, …)."""
     rules = _rules()
     bare, prefixes = _bare(line), rules["stop_prefixes"]
-    return bare in rules["stop_set"] or bare.startswith(prefixes) or line.startswith(prefixes)
+    return (
+        bare in rules["stop_set"]
+        or bare.startswith(prefixes)
+        or line.startswith(prefixes)
+        or bool(rules["stop_any"].search(bare))
+    )
 
 
 def is_drop_line(line: str) -> bool:
     """True for boilerplate that can sit anywhere: share prompts, breadcrumbs, copyright."""
     rules, line = _rules(), line.strip()
-    return bool(rules["drop_start"].match(line) or rules["drop_any"].search(line))
+    if rules["drop_start"].match(line):
+        return True
+    # Boilerplate is short: a long paragraph is prose, whatever it quotes.
+    return len(line) <= _MAX_BOILERPLATE and any(p.search(line) for p in rules["drop_any"])
+
+
+_MAX_BOILERPLATE = 250
 
 
 @dataclass
@@ -80,12 +104,21 @@ def clean_body(blocks: list[str]) -> Body:
         name = editor_line(block)
         if name:
             body.editor = body.editor or name
-        elif not is_drop_line(block):
+        if (name or _EMPTY_EDITOR.match(block)) and _has_prose(body.paragraphs):
+            break  # 责任编辑 closes the article: what follows is the portal's
+        if not name and not is_drop_line(block):
             body.paragraphs.append(block)
     _trim_tail(body.paragraphs)
     if body.paragraphs:
         _take_closing_credits(body)
     return body
+
+
+_EMPTY_EDITOR = re.compile(r"^[【\[(（]?\s*(责任编辑|責任編輯|责编)[:：]?\s*[】\])）]?$")
+
+
+def _has_prose(paragraphs: list[str]) -> bool:
+    return any(len(p) >= 20 and "。" in p for p in paragraphs)
 
 
 def _trim_tail(paragraphs: list[str]) -> None:

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from scraper.extract.credits import trailing_credit
+from scraper.extract.dates import ZONE_WORDS, parse_other_date, zone_of
+from scraper.extract.names import PEN_NAME_CHARS, is_person, source_name
+
 BEIJING = timezone(timedelta(hours=8))
 
 # Zero-width characters and odd spaces that portals sprinkle into text.
@@ -39,12 +43,14 @@ _COLON = r"\s*[:：︰丨︱|｜/]\s*"
 _OPEN = "[(（\\[【〔「]"
 _CLOSE = "[)）\\]】〕」]"
 
-# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分, 2024年5月20日週一 下午2:05
+# 2025-09-23 14:39[:05], 2025/9/23, 2025.09.23, 2025年9月23日 14时39分, 2024年5月20日週一 下午2:05,
+# 2012年12月10日, 格林尼治标准时间10:41 (a zone named before or after the time)
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?:星期|周|週)[一二三四五六日天])?"
-    r"(?:[\sT]*(?P<half>上午|下午|晚上|早上|凌晨|中午)?\s*"
-    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+    rf"(?:[\sT,，|｜丨]*(?P<zone>{ZONE_WORDS})?\s*(?P<half>上午|下午|晚上|早上|凌晨|中午)?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?"
+    r"(?:\s*(?P<zone_after>GMT|UTC)\b)?)?"
 )
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
@@ -65,7 +71,7 @@ def parse_datetime(text: str | None) -> str | None:
         return iso
     match = DATE_RE.search(text)
     if not match:
-        return None
+        return parse_other_date(text)
     return _format_match(match)
 
 
@@ -116,7 +122,7 @@ def _format_match(match: re.Match[str]) -> str | None:
         moment = day.replace(hour=hour, minute=int(parts["M"]), second=int(parts["S"] or 0))
     except ValueError:  # 2025-13-45 and friends: not a date
         return None
-    return moment.replace(tzinfo=BEIJING).isoformat()
+    return moment.replace(tzinfo=zone_of(parts["zone"] or parts["zone_after"])).isoformat()
 
 
 def _parse_iso_with_offset(text: str) -> str | None:
@@ -181,7 +187,7 @@ def clean_source(raw: str | None) -> str | None:
         return None
     value, _ = split_value_and_date(clean_text(raw))
     value = re.split(r"\s{2,}|[|｜]| - ", value)[0]
-    return _strip_brackets(value) or None
+    return source_name(_strip_brackets(value))
 
 
 def clean_names(raw: str | None) -> str | None:
@@ -191,8 +197,12 @@ def clean_names(raw: str | None) -> str | None:
     value, _ = split_value_and_date(clean_text(raw))
     value = _strip_brackets(value)
     value = re.split(r"[|｜]|\s{2,}", value)[0].strip()
+    value = re.sub(r"\s*[（(][^（()）]{1,8}[）)]", "", value)  # '张三（实习）', '李四(图)'
     names = [n for part in re.split(r"\s*[、,，;；/]\s*", value) for n in _split_spaced(part)]
-    return _without_job_title("、".join(names)) or None
+    kept = [
+        n for n in _without_job_title("、".join(names)).split("、") if is_person(n, PEN_NAME_CHARS)
+    ]
+    return "、".join(kept) or None  # '陈智、整合' -> '陈智'; '医技药剂党支部' -> None
 
 
 def _without_job_title(names: str) -> str:
@@ -250,7 +260,8 @@ def take_trailing_credit(paragraph: str) -> tuple[str, str | None, str | None]:
     """Split '… (作者:邓聪)' into ('…', author, editor); returns the paragraph unchanged if none."""
     match = _TRAILING_CREDIT.search(paragraph)
     if not match or (not match.group("sep") and match.group("label") not in _GLUED_LABELS):
-        return paragraph, None, None
+        rest, credit = trailing_credit(paragraph)  # '（总台央视记者 X Y）', '（文/图 X Y）'
+        return rest, credit.author, credit.editor
     names = clean_names(match.group("value"))
     rest = paragraph[: match.start()].rstrip()
     if match.group("label") in EDITOR_LABELS:

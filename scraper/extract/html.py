@@ -15,6 +15,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.extract.blocks import best_body_node, parse, text_blocks
 from scraper.extract.boilerplate import Body, clean_body, is_stop_line
+from scraper.extract.credits import credit_line, wire_dateline
+from scraper.extract.date_lines import shown_date
 from scraper.extract.fields import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -28,9 +30,11 @@ from scraper.extract.fields import (
 from scraper.extract.meta import find_published, find_title, node_value
 from scraper.extract.meta_lines import (
     Credits,
-    dateline_author,
+    closing_credits,
     guess_source,
     info_lines,
+    is_prose,
+    lead_credits,
     names_value,
     prose_after,
     read_info,
@@ -42,6 +46,7 @@ from scraper.extract.meta_lines import (
     title_above_date,
 )
 from scraper.extract.pagination import next_page_url
+from scraper.extract.platforms import platform_post
 from scraper.extract.sites import Template, find_template
 
 
@@ -50,6 +55,7 @@ def extract_html_page(
 ) -> tuple[Article, str | None]:
     """The article and, for multi-page articles, the URL of the next page."""
     tree = parse(html)
+    post = platform_post(tree, html)  # read before the generic path prunes the tree
     template = find_template(tree, url)
     next_url = next_page_url(tree, url, template.next_page if template else None) if url else None
     canonical = _canonical(tree, url)
@@ -60,6 +66,8 @@ def extract_html_page(
         generic = _generic(tree, url, ruled.title if ruled else None, now)
         article = _fill_missing(ruled, generic) if ruled is not None and ruled.body else generic
     article.url, article.canonical_url = url, canonical
+    article.source = article.source or post.account  # on 百家号, 网易号 … the account is the 来源
+    article.author = article.author or post.writer
     return article, next_url
 
 
@@ -151,13 +159,22 @@ def _generic(
     title = title or title_above_date(page, leading_info[0] if leading_info else first)
     info_area = leading_info + info_lines(page, title, leading_info[0] if leading_info else first)
     info = read_info(info_area)
-    trailer = read_trailer(_after(page, body.paragraphs[-1] if body.paragraphs else None))
+    last = body.paragraphs[-1] if body.paragraphs else None
+    after = _after(page, last)
+    trailer = read_trailer(after)
     credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
+    credits.fill(closing_credits(body.paragraphs))
+    # the body's opening, else the lines under the headline (a body that was not found)
+    lead = lead_credits(body.paragraphs).fill(lead_credits(info_area))
+    credits.source = credits.source or lead.source
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
+    credits.source = credits.source or _wire_anywhere(page)
     relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
-    credits.published_at = credits.published_at or relative
-    credits.author = credits.author or body.author or _dateline(body.paragraphs)
+    shown = shown_date(page, _index_of(page, title), _after(page, last, 10) if last else [])
+    credits.published_at = credits.published_at or shown or relative
+    credits.author = credits.author or body.author or lead.author
     credits.author = credits.author or signature_author(body.paragraphs[-1] if first else None)
+    credits.author = credits.author or signature_author(after[0] if after else None)  # （袁源）
     return Article(
         url=url,
         title=title,
@@ -178,14 +195,27 @@ def _generic_body(tree: LexborHTMLParser, page: list[str], title: str | None) ->
     body = (
         clean_body(_without_link_blocks(node, _blocks_after_title(node, title))) if node else Body()
     )
+    if not any(_SENTENCE.search(p) for p in body.paragraphs):
+        body = Body()  # menus and calendars are no article: better none than chrome
     at = _index_of(page, title)
     if at is None:
         return body
     start = _index_of(page, body.paragraphs[0]) if body.paragraphs else None
     if start is not None and at < start <= at + 15:
+        body.paragraphs[:0] = _lead(page[at + 1 : start], body.paragraphs)
         return body
     under = clean_body(prose_after(page, at))
     return under if under.paragraphs else body
+
+
+_SENTENCE = re.compile(r"[，。！？；,.!?;]")
+
+
+def _lead(between: list[str], paragraphs: list[str]) -> list[str]:
+    """Prose between the headline and the body container is the article's lead (a 'chapo' box
+    set apart by an ad); a summary box repeating the body adds nothing."""
+    lead = [line for line in between if is_prose(line) and line not in paragraphs]
+    return clean_body(lead).paragraphs if lead else []
 
 
 def _index_of(page: list[str], text: str | None) -> int | None:
@@ -193,28 +223,38 @@ def _index_of(page: list[str], text: str | None) -> int | None:
 
 
 def _without_link_blocks(node: LexborNode, blocks: list[str]) -> list[str]:
-    """Blocks that are a link and nothing else are related-article lists, not body text."""
-    links = {clean_text(a.text()) for a in node.css("a")}
-    return [b for b in blocks if not (b in links and len(b) >= 6)]
+    """Blocks that are links and little else ('理财：为什么有人富了') are related-article lists,
+    not body text."""
+    links = sorted({t for a in node.css("a") if len(t := clean_text(a.text())) >= 4}, key=len)
+    return [b for b in blocks if not _mostly_links(b, links[::-1])]
+
+
+def _mostly_links(block: str, links: list[str]) -> bool:
+    """At least 6 characters of link text, and less than half as much other text."""
+    rest = block
+    for link in links:
+        if link in rest:
+            rest = rest.replace(link, "")
+    linked = len(block) - len(rest)
+    return linked >= 6 and len(re.sub(r"[\W_]", "", rest)) * 2 < linked
 
 
 def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list[str]:
-    """The blocks right after the body, where credits such as 责任编辑 sit."""
-    if last_paragraph is None or last_paragraph not in page:
+    """The blocks right after the body, where credits such as 责任编辑 sit. The paragraph may have
+    lost a closing credit ('…。（文/图 X）'), so the page's block only has to start with it. A body
+    the page repeats has credits after its first or its last copy."""
+    if not last_paragraph:
         return []
-    at = len(page) - 1 - page[::-1].index(last_paragraph)
-    return page[at + 1 : at + 1 + count]
-
-
-def _dateline(paragraphs: list[str]) -> str | None:
-    """新华社北京5月9日电（记者刘艺）: in the first paragraphs (a video caption may come first)."""
-    return next((names for p in paragraphs[:5] if (names := dateline_author(p))), None)
+    ends = [i for i, block in enumerate(page) if block.startswith(last_paragraph)]
+    copies = sorted({ends[0], ends[-1]}) if ends else []
+    return [block for at in copies for block in page[at + 1 : at + 1 + count]]
 
 
 def take_byline(paragraphs: list[str]) -> str | None:
     """A reporter line opening or closing the body ('新华社记者邹多为、唐诗凝、丁乐', '作者︱春春')
     leaves it as the author."""
-    ends = [*range(min(3, len(paragraphs))), *range(max(3, len(paragraphs) - 3), len(paragraphs))]
+    # The opening reaches past a short summary (划重点 and three points) to the byline under it.
+    ends = [*range(min(6, len(paragraphs))), *range(max(6, len(paragraphs) - 3), len(paragraphs))]
     for index in ends:
         paragraph = paragraphs[index]
         names = reporter_line(paragraph) or _bracketed_author(paragraph)
@@ -243,9 +283,19 @@ def _blocks_after_title(node: LexborNode, title: str | None) -> list[str]:
     return blocks
 
 
+def _wire_anywhere(page: list[str]) -> str | None:
+    """A short line with a wire dateline ('2018-02-28 14:31中央社 澎湖縣28日電') names the agency as
+    the 来源 even where the info lines were not found."""
+    return next((agency for b in page if len(b) <= 40 and (agency := wire_dateline(b))), None)
+
+
 def _editor_anywhere(page: list[str]) -> str | None:
-    """An editor credit line can sit anywhere below the body (e.g. under a share bar)."""
-    return next((name for block in page if (name := editor_line(block))), None)
+    """An editor credit line can sit anywhere below the body (e.g. under a share bar), alone or
+    beside other credits ('作者：未知 责任编辑：X')."""
+    lines = (b for b in page if len(b) <= 60 and ("编" in b or "編" in b))  # cheap filter first
+    return next((name for block in page if (name := editor_line(block))), None) or next(
+        (name for block in lines if (name := credit_line(block).editor)), None
+    )
 
 
 def _fill_missing(ruled: Article, generic: Article) -> Article:

@@ -15,11 +15,17 @@ from scraper.extract.fields import (
     clean_text,
     parse_datetime,
 )
+from scraper.extract.headline import is_site_name, lone_headline
 
 # Where headlines sit: <h1>/<h2>, or any element a template names "title" (span.Title, #artTitle).
 _HEADLINE_SELECTOR = 'h1, h2, [class*="title" i], [id*="title" i]'
 # A site name after the headline in <title>: "_光明网", "-新华网", " | 观察者网", "--雅虎新闻".
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜–—]+|-+)\s*[^_|｜–—\-]{1,16}$")
+# Not a separator: '——' (a Chinese subtitle dash) and a hyphen inside a word ('Mate-60', '5G-A',
+# 'Wi-Fi'); a hyphen before an acronym is one ('GPU-EDN 电子技术设计').
+_SITE_SUFFIX = re.compile(
+    r"\s*(?:_+|[|｜]+|(?<!—)[–—](?!—)|(?<![A-Za-z0-9])-+|-+(?![A-Za-z0-9])|-+(?=[A-Z]{2}))\s*"
+    r"(?P<site>[^_|｜–—\-]{1,16})$"
+)
 _DATE_META = (
     'meta[property="article:published_time"]',
     'meta[name="article:published_time"]',
@@ -68,6 +74,8 @@ def find_title(tree: LexborHTMLParser) -> str | None:
         best = max(confirmed, key=len)
         # A template echoing the whole <title> ("…-新华网") still carries the site's name.
         return strip_site_suffix(best) if confirmed[best] == title_key else best
+    if not og_title and is_site_name(strip_site_suffix(page_title) or ""):
+        page_title = lone_headline(tree, _HEADLINE_SELECTOR, longer_than=title_key) or page_title
     return (
         strip_site_suffix(og_title)
         or strip_site_suffix(page_title)
@@ -93,11 +101,24 @@ def strip_site_suffix(page_title: str) -> str | None:
 
 
 def find_published(tree: LexborHTMLParser, visible: str | None, url: str | None) -> str | None:
-    """The time shown under the headline first (it carries the minute), then metadata, then URL."""
+    """The time the page shows its reader first, then metadata, then the URL. Metadata settles
+    what the shown date leaves open: its day-month order, and the minute of a bare day."""
     machine = _meta_date(tree) or _json_ld_date(tree)
-    if visible and (not machine or "T" in visible or "T" not in machine):
+    if not visible or not machine:
+        return visible or machine or _url_date(url)
+    visible = _day_month_as_in(visible, machine)
+    if "T" in visible or "T" not in machine:
         return visible
-    return machine or visible or _url_date(url)
+    return machine if machine[:10] == visible[:10] else visible
+
+
+def _day_month_as_in(visible: str, machine: str) -> str:
+    """'06/02/2022' read as 2 June when the metadata says 6 February: swap day and month."""
+    year, month, day = visible[:4], visible[5:7], visible[8:10]
+    swapped = f"{year}-{day}-{month}"
+    if month != day and int(day) <= 12 and machine[:10] == swapped:
+        return swapped + visible[10:]
+    return visible
 
 
 def _meta_date(tree: LexborHTMLParser) -> str | None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.extract.boilerplate import is_drop_line
+from scraper.extract.credits import credit_line, lead_credit, repost_credit, trailing_credit
 from scraper.extract.fields import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -25,6 +26,7 @@ from scraper.extract.fields import (
     pick,
     pick_last,
 )
+from scraper.extract.names import persons, source_name
 
 MAX_META_LINE = 160
 _NAMES = r"[\u4e00-\u9fff·]{1,4}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,4})*"  # 方 敏 is one name
@@ -42,14 +44,15 @@ _DATELINE = re.compile(
 )
 # A commentary signed at its end: "……实现“多赢”“共赢”。（钟才文）" or "（王煌忠／台中報導）"
 _SIGNATURE = re.compile(
-    r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4})(?:[／/][^）)]{1,10})?[）)]$"
+    r"[。！？”」][\s]*[（(](?P<name>[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})\s*"
+    r"(?:[／/][^）)]{1,10})?[）)]$"
 )
 _ORGANISATION = re.compile(r"(社|网|報|报|台|部|局|厅|委|会|院|组|办|处|中心|公司)$")  # （新华社）
 _NOT_NAMES = frozenset(("完", "图", "供图", "记者", "编辑", "本报", "新华社", "原标题", "未完待续"))
 # Text that sits beside the source on an info line and is not part of it.
 _INFO_NOISE = re.compile(
     r"(来自|發佈於|发布于|发表于)\S*|IP属地\S*|https?://\S+|举报|字号\S*|[大中小]\s|我要评论\S*|"
-    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜·•]"
+    r"分享到?\S*|收藏|打印|\d+人参与|\d+评论|评论[(（]\d+[)）]|[|｜]|(?<!\S)[·•](?!\S)"
 )
 _LABEL_WORDS = re.compile(
     "(" + "|".join(sorted(DATE_LABELS + SOURCE_LABELS, key=len, reverse=True)) + r")\s*[:：]"
@@ -130,10 +133,16 @@ def _headline_index(lines: list[str], title: str | None) -> int | None:
 def read_info(lines: list[str]) -> Credits:
     """Credits from the info line(s) under the headline."""
     credits = Credits()
+    outlets = []
     for line in lines:
         credits.fill(_labelled(line))
         credits.fill(Credits(author=reporter_line(line)))
         credits.fill(spaced_credits(line))
+        grammar = credit_line(line)  # '《棱镜》作者 周纯', '中央社記者X', '文/图 X 编辑/Y'
+        credits.fill(Credits(author=grammar.author, editor=grammar.editor))
+        outlets.append(grammar.source)
+    # A byline's outlet only stands in for a 来源 label on any of the lines.
+    credits.source = credits.source or next((o for o in outlets if o), None)
     credits.published_at = credits.published_at or _first_date(lines)
     return credits
 
@@ -167,9 +176,10 @@ def _is_info_line(line: str) -> bool:
 def _labelled(line: str) -> Credits:
     values = labelled_values(line)
     date_text = pick(values, DATE_LABELS)  # unlabelled dates below the body are not ours
+    source = pick(values, SOURCE_LABELS)
     return Credits(
-        source=source_value(pick(values, SOURCE_LABELS)),
-        author=names_value(pick_last(values, AUTHOR_LABELS)),
+        source=source_value(source),
+        author=names_value(pick_last(values, AUTHOR_LABELS)) or _name_after_source(source),
         editor=names_value(pick(values, EDITOR_LABELS)),
         published_at=parse_datetime(date_text) if date_text else None,
     )
@@ -179,6 +189,12 @@ def _labelled(line: str) -> Credits:
 NON_SOURCES = frozenset(
     ("网络", "互联网", "转载", "转载文章", "综合", "本站", "未知", "网友", "其他")
 )
+
+
+def _name_after_source(raw: str | None) -> str | None:
+    """'来源：中国新闻网 王帆': a lone name after the outlet is its writer."""
+    words = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", raw or "")).split()
+    return persons(words[1], strict=True) if len(words) == 2 and len(words[1]) <= 3 else None
 
 
 def source_value(raw: str | None) -> str | None:
@@ -226,8 +242,10 @@ def spaced_credits(line: str) -> Credits:
 
 def reporter_line(line: str) -> str | None:
     """Names on a reporter line: '本报记者 王乐文 方 敏' -> '王乐文、方敏'."""
+    if re.search(r"\s(?:摄|攝|摄影|攝影)$", line.strip()):
+        return None  # '新华社记者 李贺 摄' is a photo credit
     match = _REPORTER.match(line.strip())
-    return clean_names(match.group("names")) if match else None
+    return clean_names(match.group("names")) if match else credit_line(line).author
 
 
 def dateline_author(paragraph: str | None) -> str | None:
@@ -235,11 +253,37 @@ def dateline_author(paragraph: str | None) -> str | None:
     return clean_names(match.group("names")) if match else None
 
 
+def lead_credits(paragraphs: list[str]) -> Credits:
+    """本报讯（记者X）, 新华社北京5月19日电（X、Y）, 〔記者X／台北報導〕 opening one of the first
+    paragraphs (a video caption may come first): its names and its wire agency."""
+    for paragraph in paragraphs[:5]:
+        lead = lead_credit(paragraph)
+        if lead.author or lead.source:
+            return Credits(source=lead.source, author=dateline_author(paragraph) or lead.author)
+    return Credits()
+
+
+def closing_credits(paragraphs: list[str]) -> Credits:
+    """A credit closing one of the last paragraphs ('…《自然》上。（编译/林靖东）') when a notice or a
+    share prompt still follows it in the body: a credit line among the last three paragraphs, or
+    a bracketed credit ending one of the last three prose paragraphs."""
+    for paragraph in reversed(paragraphs[-3:]):  # 本文来自微信公众号“X”，作者：Y
+        credit = trailing_credit(paragraph)[1] or credit_line(paragraph) or repost_credit(paragraph)
+        if credit:
+            return Credits(credit.source, credit.author, credit.editor)
+    for paragraph in [p for p in paragraphs if is_prose(p)][-3:][::-1]:
+        credit = trailing_credit(paragraph)[1]
+        if credit:
+            return Credits(author=credit.author, editor=credit.editor)
+    return Credits()
+
+
 def signature_author(paragraph: str | None) -> str | None:
-    match = _SIGNATURE.search(paragraph or "")
+    """'…实现“共赢”。（钟才文）', or the bracket as the body's closing line of its own."""
+    match = _SIGNATURE.search(paragraph or "") or _SIGNATURE.search("。" + (paragraph or ""))
     if not match or match.group("name") in _NOT_NAMES or _ORGANISATION.search(match.group("name")):
         return None
-    return match.group("name")
+    return persons(match.group("name"), strict=True)  # '（常书香 马丹阳 ）': every piece a name
 
 
 def _first_date(lines: list[str]) -> str | None:
@@ -250,19 +294,25 @@ def _first_date(lines: list[str]) -> str | None:
     return (timed or found or [None])[0]
 
 
+_OUTLET_TAG = re.compile(r"[\[【(（](?:整理|原创|原創|转载|轉載|综合|綜合|编译|編譯)[\]】)）]")
+
+
 def guess_source(lines: list[str], title_follows: bool) -> str | None:
     """An unlabelled outlet: '2024年05月10日 00:26  每日经济新闻' on the date line, or a lone
     name on the line right under the headline when the date line follows it."""
     for index, line in enumerate(lines):
         if not DATE_RE.search(line):
             continue
-        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line))).split()
+        rest = _INFO_NOISE.sub(" ", DATE_RE.sub(" ", _LABEL_WORDS.sub(" ", line)))
+        # '游民星空[整理] 1': a tag on the outlet and a comment count beside it are not part of it
+        rest = [w for w in _OUTLET_TAG.sub("", rest).split() if not w.isdigit()]
         outlet = rest[0].strip(" :：·-—|") if rest else ""
         # alone on the line, or followed by a credit: '2024-05-13 10:05 澎湃新闻 记者 王晓'
         if _looks_like_outlet(outlet) and (len(rest) == 1 or rest[1] in _SPACED_ROLES):
-            return outlet
+            # '本文来源于国家统计局' names 国家统计局; '最新更新' names nothing
+            return source_name(outlet)
         under_title = lines[0] if title_follows and 0 < index <= 3 else ""
-        return under_title if _looks_like_outlet(under_title) else None
+        return source_name(under_title) if _looks_like_outlet(under_title) else None
     return None
 
 

@@ -1,4 +1,4 @@
-"""Site rules: per-portal selectors kept as data in scraper/extract/sites/*.toml.
+"""Site rules: per-portal selectors kept as data in scraper/sites/*.toml.
 
 A rule file names the site, the hosts it serves and one or more page templates. A template is
 chosen by the page's URL host, or — for saved pages with no URL — by its `detect` selector.

@@ -20,7 +20,7 @@ from scraper.extract.fields import (
     labelled_values,
     parse_relative,
 )
-from scraper.extract.meta_lines import read_info
+from scraper.extract.meta_lines import lead_credits, read_info
 
 _READING_BAR = re.compile(r"^正在阅读\s*[:：]\s*(.+)$")
 _MAX_META_LINE = 120
@@ -36,11 +36,12 @@ def extract_text_capture(text: str, url: str | None = None, now: datetime | None
     body_start = meta_index + 1 if meta_index is not None else _index_after(lines, title)
     body = clean_body(lines[body_start:])
     info = read_info([meta])  # the same reading of 来源/作者/责编/time as HTML info lines
+    lead = lead_credits(body.paragraphs)  # 本报讯（记者X）, 新华社北京5月19日电（X、Y）
     return Article(
         url=url,
         title=title,
-        source=info.source or body.source,
-        author=body.author or info.author,
+        source=info.source or body.source or lead.source,
+        author=body.author or info.author or lead.author,
         editor=body.editor or info.editor,
         published_at=info.published_at or parse_relative(meta, now),
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs) or None,

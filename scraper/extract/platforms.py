@@ -1,0 +1,58 @@
+"""Self-media platforms (百家号, 头条号, 网易号, 快传号, 微信公众号 …): the account that published a
+post is its 来源. Which platforms exist and where each prints the account is data
+(data/platforms.toml), so a new platform or template is a data edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.extract.fields import clean_text
+from scraper.extract.meta import node_value
+from scraper.extract.names import PEN_NAME_CHARS, persons, source_name
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+
+@lru_cache(maxsize=1)
+def platforms() -> list[dict]:
+    text = (Path(__file__).parent / "data" / "platforms.toml").read_text("utf-8")
+    return tomllib.loads(text)["platform"]
+
+
+@dataclass
+class Post:
+    account: str | None = None  # the 来源
+    writer: str | None = None  # the author, where the platform names one apart from the account
+
+
+def platform_post(tree: LexborHTMLParser, html: str) -> Post:
+    """The publishing account (and writer) when the page is a post on a known platform.
+    The markers are looked for first: a substring search costs less than a CSS query."""
+    for platform in platforms():
+        if any(marker in html for marker in platform["markers"]):
+            account = _first(tree, platform["account"], source_name)
+            if account:
+                writer = _first(tree, platform.get("writer", []), _writer)
+                return Post(account, writer if writer != account else None)
+    return Post()
+
+
+def _writer(text: str) -> str | None:
+    return persons(text, longest=PEN_NAME_CHARS)
+
+
+def _first(tree: LexborHTMLParser, selectors: list[str], valid: Callable) -> str | None:
+    for selector in selectors:
+        text = node_value(tree.css_first(selector))  # a <meta>'s content or a node's text
+        name = valid(clean_text(text).lstrip("@")) if text else None
+        if name and len(name) <= 20:
+            return name
+    return None
