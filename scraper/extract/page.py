@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from scraper.article import PARAGRAPH_SEPARATOR, Article
 from scraper.fetch.decode import decode_text_or_bytes
 
-EXTRACTOR_VERSION = "1"  # bump when extraction output changes, so `reextract` has a reason to run
+EXTRACTOR_VERSION = "2"  # bump when extraction output changes, so `reextract` has a reason to run
 
 _HTML_START = re.compile(
     r"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article|script|link)\b", re.I
