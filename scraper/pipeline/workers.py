@@ -13,16 +13,28 @@ import os
 import signal
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from scraper.article import Article
 from scraper.extract.page import extract_page
 from scraper.fetch.decode import decode_page
+from scraper.fetch.engine import FetchError
 from scraper.store.archive import pack
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.segment import add_words, tokens
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
+REASON_CHARS = 200  # of an extraction error's message, kept in the failures table
+
+
+class ExtractFailed(FetchError):
+    """Extraction raised on one page (deep nesting, a parser bug): that page fails, the run
+    goes on."""
+
+    def __init__(self, error: BaseException) -> None:
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:REASON_CHARS]
+        super().__init__(f"extraction failed: {reason}", stage="extract")
 
 
 @dataclass
@@ -69,9 +81,10 @@ class Workers:
     """`await workers.process(...)` runs in the pool when there is one, else in-process."""
 
     def __init__(self, workers: int | None, total: int, user_words: list[str] = ()) -> None:
-        count = workers if workers is not None else (os.cpu_count() or 1)
-        use_pool = count > 1 and (workers is not None or total > SMALL_RUN)
-        self.pool: Executor | None = process_pool(count, user_words) if use_pool else None
+        self.count = workers if workers is not None else (os.cpu_count() or 1)
+        self.user_words = list(user_words)
+        use_pool = self.count > 1 and (workers is not None or total > SMALL_RUN)
+        self.pool: Executor | None = process_pool(self.count, user_words) if use_pool else None
 
     def __enter__(self) -> Workers:
         return self
@@ -83,7 +96,11 @@ class Workers:
     async def process(
         self, content: bytes, url: str | None, charset: str | None, fetched_at: str | None
     ) -> PageResult:
-        return await self._run(process_page, content, url, charset, fetched_at)
+        """The page processed; whatever goes wrong with it raises ExtractFailed."""
+        try:
+            return await self._run(process_page, content, url, charset, fetched_at)
+        except Exception as error:  # any bug or limit hit by one page fails only that page
+            raise ExtractFailed(error) from None
 
     async def index_entry(self, article: Article) -> IndexEntry:
         return await self._run(article_entry, article)
@@ -91,4 +108,16 @@ class Workers:
     async def _run(self, func, *args):
         if self.pool is None:
             return func(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
+        pool = self.pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, func, *args)
+        except BrokenProcessPool:
+            self._replace(pool)
+            raise
+
+    def _replace(self, broken: Executor) -> None:
+        """A worker died (a crash in C code, the OOM killer): its pages fail, and a new pool
+        takes the next ones. Pages in flight together all see the same broken pool."""
+        if self.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = process_pool(self.count, self.user_words)
