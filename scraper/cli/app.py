@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, filter_options, open_archive, out
+from scraper.cli.common import PageRefused, db_option, err, filter_options, open_archive, out
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.pipeline.inputs import read_list
@@ -120,16 +120,21 @@ def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
 @click.option("--url", help="The page's original URL (helps pick the site rule).")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def parse_cmd(file: str, url: str | None, as_json: bool) -> None:
-    """Extract one saved page and print the article; nothing is stored.
+    """Extract one saved page and print the article; nothing is stored. Exit 1 when the page
+    holds no article (binary data, no body).
 
     \b
     Example:
       scraper parse seeds/000_aab09b9d773d6dc3.html --json
     """
-    from scraper.extract.page import extract
+    from scraper.fetch.engine import FetchError
+    from scraper.pipeline.checks import parse_page
 
     content = sys.stdin.buffer.read() if file == "-" else _read_file(file)
-    article = extract(content, url=url)
+    try:
+        article = parse_page(content, url)
+    except FetchError as error:
+        raise PageRefused(f"{file}: {error}") from None
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -306,7 +311,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
 for command in MAINTENANCE_COMMANDS:
     cli.add_command(command)
 
-USER_ERRORS = (ArchiveError, ExportError, QueryError)
+USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
+from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, check_page
 from scraper.pipeline.inputs import expand_inputs, looks_like_url
 from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.archive import Archive, RawPage, SaveResult
@@ -33,7 +34,7 @@ from scraper.store.archive import Archive, RawPage, SaveResult
 @dataclass
 class Outcome:
     input: str
-    status: str  # added | updated | unchanged | skipped | failed
+    status: str  # one of STATUSES
     article_id: int | None = None
     title: str | None = None
     error: str | None = None
@@ -48,14 +49,14 @@ class RunSummary:
 
     counts: Counter = field(default_factory=Counter)
     outcomes: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES
-    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES failures
+    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES PROBLEMS
     warnings: list[Outcome] = field(default_factory=list)
     total: int = 0
     interrupted: bool = False
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
-        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status == "failed"),
+        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status in PROBLEMS),
                              (self.warnings, bool(outcome.warning))):  # fmt: skip
             if wanted and len(kept) < KEPT_OUTCOMES:
                 kept.append(outcome)
@@ -71,6 +72,9 @@ class ArchiveOptions:
 
 
 OutcomeCallback = Callable[[Outcome], None]
+STATUSES = ("added", "updated", "unchanged", "already_archived", "not_an_article", "no_body",
+            "failed")  # fmt: skip
+PROBLEMS = ("not_an_article", "no_body", "failed")  # inputs that were not archived
 KEPT_OUTCOMES = 1000
 PIPELINES_PER_REQUEST_SLOT = 4
 
@@ -230,7 +234,7 @@ class _Run:
             after = batch[-1][0]
             for _, item, archived in batch:
                 if archived and looks_like_url(item) and not self.options.refresh:
-                    self.record(Outcome(item, "skipped", error="already archived"))
+                    self.record(Outcome(item, "already_archived", error="already archived"))
                 else:
                     await pending.put(item)
         for _ in range(consumers):
@@ -244,10 +248,10 @@ class _Run:
         is_url = looks_like_url(item)
         try:
             results, raws = await self._pages(item, is_url, fetcher, workers)
+            return await self._store(item, results, raws, workers)
         except FetchError as error:
-            status = "skipped" if isinstance(error, NotAPage) else "failed"
-            return await self._failed(item, error.stage, str(error), error.attempts, status)
-        return await self._store(item, results, raws, workers)
+            return await self._failed(item, error.stage, str(error), error.attempts,
+                                      _status_of(error))  # fmt: skip
 
     async def _failed(
         self, item: str, stage: str, error: str, attempts: int = 1, status: str = "failed"
@@ -267,6 +271,7 @@ class _Run:
         raws: list[RawPage] = []
         seen = {item}
         while True:
+            check_page(page.content)
             result = await workers.process(page.content, url or page.url, page.charset,
                                            page.fetched_at)  # fmt: skip
             results.append(result)
@@ -283,8 +288,7 @@ class _Run:
     ) -> Outcome:
         article = merge_pages([r.article for r in results])
         article.url = item if looks_like_url(item) else raws[0].url
-        if not (article.title or article.body):
-            return await self._failed(item, "extract", "no article found on the page")
+        check_body(article)
         single = len(results) == 1
         entry = results[0].entry if single else await workers.index_entry(article)
         with self.queued_lock:
@@ -296,6 +300,12 @@ class _Run:
         return Outcome(
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
+
+
+def _status_of(error: FetchError) -> str:
+    if isinstance(error, (NotAPage, NotAnArticle)):
+        return "not_an_article"
+    return "no_body" if isinstance(error, NoArticleBody) else "failed"
 
 
 def _read_local(item: str, url: str | None) -> FetchedPage:

@@ -19,22 +19,12 @@ from dataclasses import dataclass
 from scraper.article import Article
 from scraper.extract.page import extract_page
 from scraper.fetch.decode import decode_page
-from scraper.fetch.engine import FetchError
+from scraper.pipeline.checks import ExtractFailed
 from scraper.store.archive import pack
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.segment import add_words, tokens
 
 SMALL_RUN = 8  # inputs; below this a process pool costs more than it saves
-REASON_CHARS = 200  # of an extraction error's message, kept in the failures table
-
-
-class ExtractFailed(FetchError):
-    """Extraction raised on one page (deep nesting, a parser bug): that page fails, the run
-    goes on."""
-
-    def __init__(self, error: BaseException) -> None:
-        reason = " ".join(f"{type(error).__name__}: {error}".split())[:REASON_CHARS]
-        super().__init__(f"extraction failed: {reason}", stage="extract")
 
 
 @dataclass
