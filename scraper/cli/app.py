@@ -15,7 +15,7 @@ from rich.text import Text
 from scraper.cli.common import PageRefused, db_option, err, filter_options, open_archive, out
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
-from scraper.pipeline.inputs import read_list
+from scraper.pipeline.inputs import InputListError, open_list, read_list
 from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
@@ -34,8 +34,9 @@ def cli() -> None:
 
 @cli.command("archive")
 @click.argument("inputs", nargs=-1)
-@click.option("-i", "--input-list", type=click.File("r", encoding="utf-8"), multiple=True,
-              help="File listing URLs/paths, one per line (# comments).")  # fmt: skip
+@click.option("-i", "--input-list", type=click.File("rb"), multiple=True,
+              help="File listing URLs, one per line (# comments); UTF-8 or UTF-16.")  # fmt: skip
+@click.option("--allow-files", is_flag=True, help="Lists (-i, stdin) may also name local files.")
 @click.option("--url", help="The original URL of a single saved page.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Requests in flight in all.")  # fmt: skip
@@ -60,7 +61,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
+def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
+                **fetch_options) -> None:  # fmt: skip
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -78,10 +80,10 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
-    options = _archive_options(url, fetch_options)
+    options = _archive_options(_page_url(url, inputs, input_list), fetch_options)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
-    items = _gather_inputs(inputs, input_list)
+    items = _gather_inputs(inputs, input_list, allow_files)
     with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
         summary = run_archive(archive, items, options, progress.start, progress.advance)
     report_summary(out, err, summary, as_json)
@@ -107,12 +109,32 @@ def _archive_options(url: str | None, flags: dict):
     return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
 
 
-def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
+def _page_url(url: str | None, inputs: tuple[str, ...], lists: tuple) -> str | None:
+    """--url, canonical, when it names the original of exactly one saved page."""
+    from scraper.fetch.urls import BadURL, canonical_url
+    from scraper.pipeline.inputs import looks_like_url
+
+    if url is None:
+        return None
+    try:
+        canonical = canonical_url(url)
+    except BadURL as error:
+        raise click.UsageError(f"--url {url!r}: {error}") from None
+    one_file = len(inputs) == 1 and not lists and inputs[0] != "-"
+    if not one_file or looks_like_url(inputs[0]) or Path(inputs[0]).is_dir():
+        raise click.UsageError("--url names one saved page: give exactly one file with it")
+    return canonical
+
+
+def _gather_inputs(inputs: tuple[str, ...], lists: tuple, allow_files: bool) -> Iterator[str]:
     """Inputs in order, streamed: arguments ("-" reads stdin), then each -i list."""
     for item in inputs:
-        yield from (read_list(sys.stdin) if item == "-" else [item])
+        if item == "-":
+            yield from read_list(open_list(sys.stdin.buffer), allow_files, "stdin")
+        else:
+            yield item
     for stream in lists:
-        yield from read_list(stream)
+        yield from read_list(open_list(stream), allow_files, stream.name)
 
 
 @cli.command("parse")
@@ -311,7 +333,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
 for command in MAINTENANCE_COMMANDS:
     cli.add_command(command)
 
-USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused)
+USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused, InputListError)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, check_page
-from scraper.pipeline.inputs import expand_inputs, looks_like_url
+from scraper.pipeline.inputs import LISTED_PATH_REFUSED, ListedPath, expand_inputs, looks_like_url
 from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.archive import Archive, RawPage, SaveResult
 
@@ -135,6 +135,9 @@ class InputQueue:
         return self.db.execute("SELECT count(*) FROM run_inputs").fetchone()[0]
 
     def _key(self, item: str, record: OutcomeCallback) -> str | None:
+        if isinstance(item, ListedPath):
+            record(Outcome(item, "failed", error=LISTED_PATH_REFUSED))
+            return None
         if not looks_like_url(item):
             return item
         try:
