@@ -269,7 +269,7 @@ class _Run:
     ) -> tuple[list[PageResult], list[RawPage]]:
         """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
         url = item if is_url else None
-        page = await fetcher.fetch(item) if is_url else _read_local(item, self.options.url)
+        page = await fetcher.fetch(item) if is_url else self._read_local(item)
         results: list[PageResult] = []
         raws: list[RawPage] = []
         seen = {item}
@@ -304,6 +304,9 @@ class _Run:
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
 
+    def _read_local(self, item: str) -> FetchedPage:
+        return _read_local(item, self.options.url, self.options.fetch.max_bytes)
+
 
 def _status_of(error: FetchError) -> str:
     if isinstance(error, (NotAPage, NotAnArticle)):
@@ -311,9 +314,13 @@ def _status_of(error: FetchError) -> str:
     return "no_body" if isinstance(error, NoArticleBody) else "failed"
 
 
-def _read_local(item: str, url: str | None) -> FetchedPage:
+def _read_local(item: str, url: str | None, max_bytes: int) -> FetchedPage:
+    """A saved page, refused above the size a fetched one may have (a 30 MB page would take
+    gigabytes to parse)."""
     path = Path(item)
     try:
+        if path.stat().st_size > max_bytes:
+            raise FetchError(f"page larger than {max_bytes / 2**20:g} MB", stage="size")
         content = path.read_bytes()
     except OSError as error:
         reason = "no such file, and not an http(s) URL" if not path.exists() else error.strerror
