@@ -87,6 +87,9 @@ def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
     with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
         summary = run_archive(archive, items, options, progress.start, progress.advance)
     report_summary(out, err, summary, as_json)
+    if summary.disk_full:
+        saved = summary.counts["added"] + summary.counts["updated"]
+        _fail(f"disk full: {saved} articles saved; free space and rerun", 1)
     sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
 
 

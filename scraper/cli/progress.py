@@ -80,6 +80,7 @@ def report_summary(out: Console, err: Console, summary: RunSummary, as_json: boo
             "counts": {k: v for k, v in counts.items() if v},
             "total": summary.total,
             "interrupted": summary.interrupted,
+            "disk_full": summary.disk_full,
             "failures": [
                 {"input": o.input, "status": o.status, "error": o.error} for o in summary.failed
             ],

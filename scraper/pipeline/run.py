@@ -29,6 +29,7 @@ from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, che
 from scraper.pipeline.inputs import LISTED_PATH_REFUSED, ListedPath, expand_inputs, looks_like_url
 from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.archive import Archive, RawPage, SaveResult
+from scraper.store.errors import DiskFull
 
 
 @dataclass
@@ -53,6 +54,13 @@ class RunSummary:
     warnings: list[Outcome] = field(default_factory=list)
     total: int = 0
     interrupted: bool = False
+    disk_full: bool = False  # the run stopped: SQLite could not write
+
+    def count_what_is_stored(self, saved: Counter) -> None:
+        """After a run stopped early, count the saves the database holds: a save finishing as
+        the run stops is committed but never reported, one that missed its commit is lost."""
+        for status in ("added", "updated", "unchanged"):
+            self.counts[status] = saved[status]
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -100,7 +108,10 @@ def run_archive(
     if on_total:
         on_total(summary.total)
     run = _Run(archive, queue, options, record)
-    summary.interrupted = _run_loop(run.main(summary.total))
+    stopped = _run_loop(run.main(summary.total))
+    summary.disk_full, summary.interrupted = run.disk_full, stopped and not run.disk_full
+    if stopped:
+        summary.count_what_is_stored(run.committed)
     return summary
 
 
@@ -170,6 +181,10 @@ class _Run:
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
         self.queued_saves = 0
         self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
+        self.uncommitted: Counter = Counter()  # save statuses, in the database thread
+        self.committed: Counter = Counter()
+        self.disk_full = False
+        self.stop = asyncio.Event()
 
     def _save(self, *args: object, **kwargs: object) -> SaveResult:
         """In the database thread: save, and commit once no other save is waiting (a busy run
@@ -177,19 +192,35 @@ class _Run:
         with self.queued_lock:
             self.queued_saves -= 1
         saved = self.archive.save(*args, **kwargs)
+        self.uncommitted[saved.status] += 1
         with self.queued_lock:
             idle = self.queued_saves == 0
         if idle:
-            self.archive.commit()
+            self._commit()
         return saved
+
+    def _commit(self) -> None:
+        self.archive.commit()
+        self.committed.update(self.uncommitted)
+        self.uncommitted.clear()
+
+    def _commit_what_finished(self) -> None:
+        """The last commit, even on Ctrl-C; on a full disk the uncommitted saves are dropped
+        (the rerun fetches them again)."""
+        try:
+            self._commit()
+        except DiskFull:
+            self.disk_full = True
+            self.archive.db.conn.rollback()
+        self.archive.defer_commits(False)
 
     async def _db(self, func: Callable, *args: object, **kwargs: object):
         call = functools.partial(func, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
     async def main(self, total: int) -> bool:
-        """Process the queue; True when Ctrl-C stopped it."""
-        stop = asyncio.Event()
+        """Process the queue; True when Ctrl-C (or a full disk) stopped it."""
+        stop = self.stop
         loop = asyncio.get_running_loop()
         # Only the main thread gets signals; a run in a background thread (`scraper serve`)
         # has none to handle, and uvloop raises ValueError there rather than RuntimeError.
@@ -216,7 +247,7 @@ class _Run:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
-            self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
+            self._commit_what_finished()
         return stop.is_set()
 
     async def _until_done_or_stopped(self, tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
@@ -245,7 +276,12 @@ class _Run:
 
     async def _worker(self, pending: asyncio.Queue, fetcher: Fetcher, workers: Workers) -> None:
         while (item := await pending.get()) is not None:
-            self.record(await self._one(item, fetcher, workers))
+            try:
+                self.record(await self._one(item, fetcher, workers))
+            except DiskFull:  # no input can be archived now: stop, keeping what is committed
+                self.disk_full = True
+                self.stop.set()
+                return
 
     async def _one(self, item: str, fetcher: Fetcher, workers: Workers) -> Outcome:
         is_url = looks_like_url(item)
