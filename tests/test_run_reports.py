@@ -150,3 +150,34 @@ def test_ctrl_c_summary_counts_what_the_database_holds(pages, db, monkeypatch):
         summary = run_archive(archive, [str(p) for p in pages], ArchiveOptions(workers=1))
     assert summary.interrupted
     assert summary.counts["added"] == article_count(db) == 3
+
+
+def test_stats_and_failures_show_what_failed(run_cli, db, site):
+    site.expect_request("/gone.html").respond_with_data("gone", status=404)
+    gone = site.url_for("/gone.html")
+    assert run_cli("archive", gone, SEED_TXT, "--db", db, "--delay", "0").code == 1
+    stats = run_cli("stats", "--db", db)
+    assert stats.code == 0 and "1 articles" in stats.out and "1 failures" in stats.out
+    assert json.loads(run_cli("stats", "--db", db, "--json").out)["failures_by_stage"] == [
+        ["http", 1]
+    ]
+    listed = run_cli("failures", "--db", db, "--json")
+    assert listed.code == 0
+    (failure,) = [json.loads(line) for line in listed.out.splitlines()]
+    assert failure["url"] == gone and failure["stage"] == "http" and failure["error"] == "HTTP 404"
+    text = run_cli("failures", "--db", db)
+    assert gone in text.out and "HTTP 404" in text.out
+
+
+def test_failures_without_an_archive_is_one_line(run_cli, db):
+    result = run_cli("failures", "--db", db)
+    assert result.code == 2 and "no archive" in result.err
+
+
+def test_stats_size_includes_the_write_ahead_log(db):
+    with Archive(db) as archive:
+        archive.save(scraper.extract(SEED_TXT.read_bytes(), url="https://a.example.cn/1"))
+        wal = Path(f"{db}-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+        size = archive.stats()["size_bytes"]
+        assert size == db.stat().st_size + wal.stat().st_size

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from rich.table import Table
 from rich.text import Text
 
 from scraper.cli.common import PageRefused, db_option, err, filter_options, open_archive, out
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.reports import REPORT_COMMANDS
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.pipeline.inputs import InputListError, open_list, read_list
 from scraper.search.engine import SORTS, QueryError, count, filter_sql, matching_ids, search
@@ -214,35 +214,6 @@ def _article_key(key: str) -> str:
         return key
 
 
-@cli.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@db_option
-def stats_cmd(as_json: bool, db_path: str | None) -> None:
-    """Counts: articles, raw pages, size, date range, top sites and sources.
-
-    \b
-    Example:
-      scraper stats
-    """
-    with open_archive(db_path, create=False) as archive:
-        stats = archive.stats()
-    if as_json:
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
-        return
-    out.print(
-        f"{stats['path']}: {stats['articles']} articles, {stats['raw_pages']} raw pages, "
-        f"{stats['size_bytes'] / 1024:.0f} KB; published {stats['first_published']} … "
-        f"{stats['last_published']}"
-    )
-    for title, rows in (("site", stats["by_site"]), ("来源", stats["by_source"])):
-        table = Table(title=None, show_edge=False)
-        table.add_column(title)
-        table.add_column("articles", justify="right")
-        for name, articles in rows:
-            table.add_row(name, str(articles))
-        out.print(table)
-
-
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @filter_options
@@ -345,7 +316,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
-for command in MAINTENANCE_COMMANDS:
+for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused, InputListError)
