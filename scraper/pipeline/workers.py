@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -51,10 +54,31 @@ def article_entry(article: Article) -> IndexEntry:
     return index_entry(article.to_dict())
 
 
-def _init_worker(user_words: list[str]) -> None:
+def _init_worker(user_words: list[str], run_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with, args=(run_pid,), name="watch-run", daemon=True).start()
     add_words(user_words)  # the archive's user dictionary, so workers cut like the index
     tokens("预热")  # load jieba's dictionary before the first real page
+
+
+def _exit_with(run_pid: int) -> None:
+    """End this worker when the run's process ends, even by kill -9. A worker is the
+    forkserver's child, not the run's, and it holds the pipes whose closing tells the
+    forkserver and the resource tracker to exit: once the workers go, they go too."""
+    try:
+        select.select([os.pidfd_open(run_pid)], [], [])  # readable once the process has ended
+    except (AttributeError, OSError):  # no pidfd (not Linux, or Linux < 5.3): poll
+        while _alive(run_pid):
+            time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or its pid is another user's now
+        return False
+    return True
 
 
 def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
@@ -63,8 +87,9 @@ def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scraper.pipeline.workers"])
     return ProcessPoolExecutor(
-        count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
-    )
+        count, mp_context=context, initializer=_init_worker,
+        initargs=(list(user_words), os.getpid()),
+    )  # fmt: skip
 
 
 class Workers:
