@@ -15,6 +15,7 @@ import scraper
 from scraper.fetch.engine import FetchSettings
 from scraper.pipeline import workers
 from scraper.pipeline.run import ArchiveOptions, run_archive
+from scraper.store.archive import Archive
 from scraper.web.jobs import Jobs
 
 DEEP = "<div>" * 1000 + "深层嵌套" + "</div>" * 1000
@@ -107,3 +108,14 @@ def test_web_job_carries_on(extraction_raises, urls, db):
     assert job.done and job.error is None
     assert job.counts == {"added": 2, "failed": 1}
     assert_deep_page_failed_alone(db, urls)
+
+
+def test_web_job_on_a_full_disk_says_so(urls, db, monkeypatch):
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Archive, "_write", full)
+    jobs = Jobs(db, ArchiveOptions(fetch=FetchSettings(delay=0)))
+    job = jobs.start(urls[:1])
+    jobs.wait(timeout=60)
+    assert job.done and job.error.startswith("disk full")
