@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import multiprocessing
 import sqlite3
@@ -119,3 +120,18 @@ def test_web_job_on_a_full_disk_says_so(urls, db, monkeypatch):
     job = jobs.start(urls[:1])
     jobs.wait(timeout=60)
     assert job.done and job.error.startswith("disk full")
+
+
+def test_parse_of_a_page_that_breaks_extraction_is_one_line(run_cli, tmp_path, monkeypatch):
+    def extract(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(importlib.import_module("scraper.extract.page"), "extract", extract)
+    path = tmp_path / "deep.html"
+    path.write_text(DEEP, encoding="utf-8")
+    result = run_cli("parse", path)
+    assert result.code == 1 and result.out == ""
+    assert result.err.strip() == (
+        f"scraper: error: {path}: extraction failed: RecursionError: maximum recursion depth"
+        " exceeded"
+    )

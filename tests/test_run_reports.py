@@ -172,6 +172,9 @@ def test_stats_and_failures_show_what_failed(run_cli, db, site):
 def test_failures_without_an_archive_is_one_line(run_cli, db):
     result = run_cli("failures", "--db", db)
     assert result.code == 2 and "no archive" in result.err
+    assert run_cli("archive", SEED_TXT, "--db", db).code == 0
+    empty = run_cli("failures", "--db", db)
+    assert empty.code == 0 and empty.err.strip() == "no failures"
 
 
 def test_stats_size_includes_the_write_ahead_log(db):

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, open_archive, out
+from scraper.cli.common import db_option, err, open_archive, out
 
 
 @click.command("stats")
@@ -60,6 +60,8 @@ def failures_cmd(limit: int, as_json: bool, db_path: str | None) -> None:
     """
     with open_archive(db_path, create=False) as archive:
         failures = archive.failures(limit)
+    if not failures and not as_json:
+        err.print("no failures")
     for failure in failures:
         if as_json:
             click.echo(json.dumps(failure, ensure_ascii=False))

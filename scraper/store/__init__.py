@@ -3,7 +3,8 @@
 Takes Articles and raw pages; gives an `Archive` (`archive`: saves, reads, failures, reposts) over
 the tables in `schema`, the jieba FTS5 index that every save updates (`index`, with the
 segmenter `segment` and its word list `data/news_terms.txt`), and near-duplicate fingerprints
-(`dupes`). Searching that index is `scraper.search`'s job.
+(`dupes`); what an archive holds (`stats`) and its file's errors as one line (`errors`).
+Searching that index is `scraper.search`'s job.
 May import `scraper.article`, `scraper.clock`, `scraper.fetch` and `scraper.extract`; never
 search, export, pipeline, web or CLI.
 """
