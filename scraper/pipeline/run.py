@@ -306,11 +306,11 @@ class _Run:
         """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
         url = item if is_url else None
         page = await fetcher.fetch(item) if is_url else self._read_local(item)
+        check_page(page.content)  # only page 1: a bad later page must not lose the article
         results: list[PageResult] = []
         raws: list[RawPage] = []
         seen = {item}
         while True:
-            check_page(page.content)
             result = await workers.process(page.content, url or page.url, page.charset,
                                            page.fetched_at)  # fmt: skip
             results.append(result)
