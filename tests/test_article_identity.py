@@ -107,7 +107,7 @@ def test_a_rerun_fetches_neither_the_redirect_nor_its_target(moved, db):
     before = requests_to(moved, "/old", "/new")
     archive, again = archive_urls(db, [new, old + "?utm_source=wx"])
     assert requests_to(moved, "/old", "/new") == before
-    assert [(o.status, o.error) for o in again.outcomes] == [("skipped", "already archived")] * 2
+    assert [(o.status, o.error) for o in again.outcomes] == [("already_archived", "already archived")] * 2
     assert archive.count() == 1
 
 
@@ -183,7 +183,7 @@ def test_later_pages_in_the_list_are_pages_of_one_article(three_pages, db, order
     by_input = {o.input: (o.status, o.error) for o in summary.outcomes}
     assert by_input[urls[order.index(0)]] == ("added", None)
     skipped = [by_input[u] for u in urls if u != urls[order.index(0)]]
-    assert skipped == [("skipped", PAGE_OF_ARCHIVED)] * 2
+    assert skipped == [("already_archived", PAGE_OF_ARCHIVED)] * 2
     record = archive.get(urls[order.index(0)])
     assert archive.raw_page_count(record["id"]) == 3
     assert record["aliases"] == {three_pages.url_for(f"/news/{PAGES[i]}"): i + 1 for i in (1, 2)}
@@ -194,7 +194,7 @@ def test_later_pages_of_an_article_archived_before_are_not_fetched(three_pages, 
     before = len(three_pages.log)
     _, again = archive_urls(db, [three_pages.url_for(f"/news/{PAGES[2]}")])
     assert len(three_pages.log) == before
-    assert [(o.status, o.error) for o in again.outcomes] == [("skipped", PAGE_OF_ARCHIVED)]
+    assert [(o.status, o.error) for o in again.outcomes] == [("already_archived", PAGE_OF_ARCHIVED)]
 
 
 def test_a_later_page_without_its_first_is_archived(three_pages, db):

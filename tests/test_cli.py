@@ -51,8 +51,8 @@ def test_default_db_is_archive_db_in_working_directory(tmp_path, run_cli, monkey
 def test_archive_from_list_and_stdin(db, run_cli, tmp_path):
     listing = tmp_path / "list.txt"
     listing.write_text(f"# seeds\n{SEED_TXT}\n\n{SEED_HTML}  # the html one\n", encoding="utf-8")
-    assert run_cli("archive", "-i", listing, "--db", db).code == 0
-    result = run_cli("archive", "-", "--db", db, "--json", stdin=f"{SEED_TXT}\n")
+    assert run_cli("archive", "-i", listing, "--allow-files", "--db", db).code == 0
+    result = run_cli("archive", "-", "--allow-files", "--db", db, "--json", stdin=f"{SEED_TXT}\n")
     assert json.loads(result.out)["counts"] == {"unchanged": 1}
 
 

@@ -173,14 +173,14 @@ def test_oversized_body_is_refused(site, db):
     assert only(summary).status == "failed" and "larger than 1 MB" in only(summary).error
 
 
-def test_pdf_is_skipped_with_its_content_type(site, db):
+def test_pdf_is_not_an_article_with_its_content_type(site, db):
     site.expect_request("/report.pdf").respond_with_data(
         b"%PDF-1.4", content_type="application/pdf"
     )
     archive, summary = archive_urls(db, [site.url_for("/report.pdf")])
-    assert only(summary).status == "skipped" and "application/pdf" in only(summary).error
+    assert only(summary).status == "not_an_article" and "application/pdf" in only(summary).error
     assert archive.failures()[0]["stage"] == "content-type"
-    assert not summary.failed
+    assert summary.failed == summary.outcomes  # not archived: the run exits 1
     assert list(archive.failed_urls()) == []  # --retry-failed does not retry a PDF
 
 
@@ -198,7 +198,7 @@ def test_archived_urls_are_skipped_unless_refresh(site, db):
     url = site.url_for("/s.html")
     archive_urls(db, [url])
     _, again = archive_urls(db, [url])
-    assert only(again).status == "skipped"
+    assert only(again).status == "already_archived"
     archive = scraper.Archive(db)
     refreshed = run_archive(archive, [url], ArchiveOptions(fetch=settings(), refresh=True))
     assert only(refreshed).status == "unchanged"

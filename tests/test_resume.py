@@ -85,7 +85,7 @@ def test_ctrl_c_prints_summary_exits_130_and_resumes(url_list, slow_site, db):
     out, err = resumed.communicate(timeout=60)
     assert resumed.returncode == 0, err
     counts = json.loads(out)["counts"]
-    assert counts["skipped"] == done_first and counts["added"] == PAGES - done_first
+    assert counts["already_archived"] == done_first and counts["added"] == PAGES - done_first
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == PAGES
         done_urls = {u for (u,) in conn.execute("SELECT url FROM articles")}

@@ -10,15 +10,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
+from scraper.cli.common import (
+    PageRefused,
+    db_option,
+    err,
+    filter_options,
+    open_archive,
+    out,
+    read_archive,
+)
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.reports import REPORT_COMMANDS
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
-from scraper.pipeline.inputs import read_list
+from scraper.pipeline.inputs import InputListError, open_list, read_list
 from scraper.search.engine import SORTS, QueryError, count, search
 from scraper.store.archive import ArchiveError, default_db_path
 from scraper.version import __version__
@@ -37,8 +45,9 @@ def cli() -> None:
 
 @cli.command("archive")
 @click.argument("inputs", nargs=-1)
-@click.option("-i", "--input-list", type=click.File("r", encoding="utf-8"), multiple=True,
-              help="File listing URLs/paths, one per line (# comments).")  # fmt: skip
+@click.option("-i", "--input-list", type=click.File("rb"), multiple=True,
+              help="File listing URLs, one per line (# comments); UTF-8 or UTF-16.")  # fmt: skip
+@click.option("--allow-files", is_flag=True, help="Lists (-i, stdin) may also name local files.")
 @click.option("--url", help="The original URL of a single saved page.")
 @click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Requests in flight in all.")  # fmt: skip
@@ -63,7 +72,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
+def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
+                **fetch_options) -> None:  # fmt: skip
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -81,13 +91,16 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
-    options = _archive_options(url, fetch_options)
+    options = _archive_options(_page_url(url, inputs, input_list), fetch_options)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
-    items = _gather_inputs(inputs, input_list)
+    items = _gather_inputs(inputs, input_list, allow_files)
     with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
         summary = run_archive(archive, items, options, progress.start, progress.advance)
     report_summary(out, err, summary, as_json)
+    if summary.disk_full:
+        saved = summary.counts["added"] + summary.counts["updated"]
+        _fail(f"disk full: {saved} articles saved; free space and rerun", 1)
     sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
 
 
@@ -110,12 +123,32 @@ def _archive_options(url: str | None, flags: dict):
     return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
 
 
-def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
+def _page_url(url: str | None, inputs: tuple[str, ...], lists: tuple) -> str | None:
+    """--url, canonical, when it names the original of exactly one saved page."""
+    from scraper.fetch.urls import BadURL, canonical_url
+    from scraper.pipeline.inputs import looks_like_url
+
+    if url is None:
+        return None
+    try:
+        canonical = canonical_url(url)
+    except BadURL as error:
+        raise click.UsageError(f"--url {url!r}: {error}") from None
+    one_file = len(inputs) == 1 and not lists and inputs[0] != "-"
+    if not one_file or looks_like_url(inputs[0]) or Path(inputs[0]).is_dir():
+        raise click.UsageError("--url names one saved page: give exactly one file with it")
+    return canonical
+
+
+def _gather_inputs(inputs: tuple[str, ...], lists: tuple, allow_files: bool) -> Iterator[str]:
     """Inputs in order, streamed: arguments ("-" reads stdin), then each -i list."""
     for item in inputs:
-        yield from (read_list(sys.stdin) if item == "-" else [item])
+        if item == "-":
+            yield from read_list(open_list(sys.stdin.buffer), allow_files, "stdin")
+        else:
+            yield item
     for stream in lists:
-        yield from read_list(stream)
+        yield from read_list(open_list(stream), allow_files, stream.name)
 
 
 @cli.command("parse")
@@ -123,16 +156,21 @@ def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
 @click.option("--url", help="The page's original URL (helps pick the site rule).")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def parse_cmd(file: str, url: str | None, as_json: bool) -> None:
-    """Extract one saved page and print the article; nothing is stored.
+    """Extract one saved page and print the article; nothing is stored. Exit 1 when the page
+    holds no article (binary data, no body).
 
     \b
     Example:
       scraper parse seeds/000_aab09b9d773d6dc3.html --json
     """
-    from scraper.extract.page import extract
+    from scraper.fetch.engine import FetchError
+    from scraper.pipeline.checks import parse_page
 
     content = sys.stdin.buffer.read() if file == "-" else _read_file(file)
-    article = extract(content, url=url)
+    try:
+        article = parse_page(content, url)
+    except FetchError as error:
+        raise PageRefused(f"{file}: {error}") from None
     if as_json:
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -166,7 +204,7 @@ def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
       scraper show 1
     """
     with read_archive(db_path) as archive:
-        record = archive.get(key)
+        record = archive.get(_article_key(key))
     if record is None:
         raise click.UsageError(f"no article {key!r} in the archive")
     if as_json:
@@ -175,33 +213,16 @@ def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
         _print_record(record)
 
 
-@cli.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@db_option
-def stats_cmd(as_json: bool, db_path: str | None) -> None:
-    """Counts: articles, raw pages, size, date range, top sites and sources.
+def _article_key(key: str) -> str:
+    """An id as it is; a URL spelt as `archive` stores it (tracking parameters, case…)."""
+    from scraper.fetch.urls import BadURL, canonical_url
 
-    \b
-    Example:
-      scraper stats
-    """
-    with read_archive(db_path) as archive:
-        stats = archive.stats()
-    if as_json:
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
-        return
-    out.print(
-        f"{stats['path']}: {stats['articles']} articles, {stats['raw_pages']} raw pages, "
-        f"{stats['size_bytes'] / 1024:.0f} KB; published {stats['first_published']} … "
-        f"{stats['last_published']}"
-    )
-    for title, rows in (("site", stats["by_site"]), ("来源", stats["by_source"])):
-        table = Table(title=None, show_edge=False)
-        table.add_column(title)
-        table.add_column("articles", justify="right")
-        for name, articles in rows:
-            table.add_row(name, str(articles))
-        out.print(table)
+    if key.isdigit():
+        return key
+    try:
+        return canonical_url(key)
+    except BadURL:
+        return key
 
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
@@ -324,10 +345,10 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
-for command in MAINTENANCE_COMMANDS:
+for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS):
     cli.add_command(command)
 
-USER_ERRORS = (ArchiveError, ExportError, QueryError)
+USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused, InputListError)
 
 
 def main() -> None:

@@ -10,6 +10,13 @@ from scraper.store.archive import Archive, default_db_path
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+class PageRefused(Exception):
+    """The page given is not an article (binary, no body, extraction failed): exit 1."""
+
+    exit_code = 1
+
+
 db_option = click.option(
     "--db",
     "db_path",

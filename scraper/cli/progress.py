@@ -18,14 +18,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from scraper.pipeline.run import Outcome, RunSummary
+from scraper.pipeline.run import PROBLEMS, STATUSES, Outcome, RunSummary
 
-STATUSES = ("added", "updated", "unchanged", "skipped", "failed")
 SHOWN_FAILURES = 20
 
 
 class ArchiveProgress:
-    """A rich progress bar (done / failed / skipped, rate, ETA) when stderr is a terminal."""
+    """A rich progress bar (done / failed / not articles / already archived, rate, ETA) when
+    stderr is a terminal."""
 
     def __init__(self, console: Console, quiet: bool) -> None:
         self.enabled = console.is_terminal and not quiet
@@ -36,7 +36,8 @@ class ArchiveProgress:
             MofNCompleteColumn(),
             TextColumn(
                 "[green]{task.fields[ok]} ok [red]{task.fields[failed]} failed "
-                "[yellow]{task.fields[skipped]} skipped"
+                "[yellow]{task.fields[not_articles]} not articles "
+                "[dim]{task.fields[already]} already archived"
             ),  # fmt: skip
             TextColumn("[dim]{task.fields[rate]}"),
             TimeElapsedColumn(),
@@ -55,8 +56,8 @@ class ArchiveProgress:
         self.progress.__exit__(*exc_info)
 
     def start(self, total: int) -> None:
-        self.task = self.progress.add_task("archive", total=total, ok=0, failed=0, skipped=0,
-                                           rate="")  # fmt: skip
+        self.task = self.progress.add_task("archive", total=total, ok=0, failed=0,
+                                           not_articles=0, already=0, rate="")  # fmt: skip
 
     def advance(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -66,8 +67,10 @@ class ArchiveProgress:
         elapsed = self.progress.tasks[self.task].elapsed or 0
         rate = f"{done / elapsed:.1f}/s" if elapsed > 0 else ""
         ok = sum(self.counts[s] for s in ("added", "updated", "unchanged"))
-        self.progress.update(self.task, advance=1, ok=ok, failed=self.counts["failed"],
-                             skipped=self.counts["skipped"], rate=rate)  # fmt: skip
+        failed = self.counts["failed"] + self.counts["no_body"]
+        self.progress.update(self.task, advance=1, ok=ok, failed=failed,
+                             not_articles=self.counts["not_an_article"],
+                             already=self.counts["already_archived"], rate=rate)  # fmt: skip
 
 
 def report_summary(out: Console, err: Console, summary: RunSummary, as_json: bool) -> None:
@@ -77,7 +80,10 @@ def report_summary(out: Console, err: Console, summary: RunSummary, as_json: boo
             "counts": {k: v for k, v in counts.items() if v},
             "total": summary.total,
             "interrupted": summary.interrupted,
-            "failures": [{"input": o.input, "error": o.error} for o in summary.failed],
+            "disk_full": summary.disk_full,
+            "failures": [
+                {"input": o.input, "status": o.status, "error": o.error} for o in summary.failed
+            ],
             "warnings": [
                 {"input": o.input, "warning": o.warning} for o in summary.outcomes if o.warning
             ],  # fmt: skip
@@ -87,7 +93,7 @@ def report_summary(out: Console, err: Console, summary: RunSummary, as_json: boo
     table = Table(title="interrupted — run the same command to resume" if summary.interrupted
                   else None, show_edge=False)  # fmt: skip
     for status in STATUSES:
-        table.add_column(status, justify="right")
+        table.add_column(status.replace("_", " "), justify="right")
     table.add_row(*(str(counts[s]) for s in STATUSES))
     err.print(table)
     _print_problems(err, summary)
@@ -95,8 +101,9 @@ def report_summary(out: Console, err: Console, summary: RunSummary, as_json: boo
 
 def _print_problems(err: Console, summary: RunSummary) -> None:
     for outcome in summary.failed[:SHOWN_FAILURES]:
-        err.print(Text(f"failed  {outcome.input}  {outcome.error}", style="red"))
-    more = summary.counts["failed"] - SHOWN_FAILURES
+        err.print(Text(f"{outcome.status.replace('_', ' ')}  {outcome.input}  {outcome.error}",
+                       style="red"))  # fmt: skip
+    more = sum(summary.counts[status] for status in PROBLEMS) - SHOWN_FAILURES
     if more > 0:
         err.print(f"… and {more} more failures (all are in the archive's failures table)")
     for outcome in summary.warnings[:SHOWN_FAILURES]:

@@ -11,6 +11,7 @@ gzip bomb costs nothing; non-HTML bodies are refused before they are read.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import ssl
 import time
@@ -41,7 +42,7 @@ class FetchSettings:
     total_timeout: float = 60.0  # one attempt, redirects included
     retries: int = 3
     backoff: float = 1.0  # first retry waits about this long, doubling each time
-    max_retry_after: float = 120.0
+    max_retry_after: float = 600.0  # seconds; a longer Retry-After fails the URL at once
     max_bytes: int = 10 * 1024 * 1024  # on the wire
     max_decoded_bytes: int = 10 * 1024 * 1024  # after gzip/deflate
     max_redirects: int = 10
@@ -150,14 +151,20 @@ class Fetcher:
                 raise
             except (_Retryable, httpx.TransportError, asyncio.TimeoutError) as error:
                 message = _describe(error)
+                retry_after = getattr(error, "retry_after", None)
+                if retry_after is not None and retry_after > self.settings.max_retry_after:
+                    # Waiting would hold one of the run's slots for that long: fail it now,
+                    # --retry-failed takes it up later.
+                    message += f", retry after {_duration(retry_after)}"
+                    raise FetchError(message, stage="http", attempts=attempt) from None
                 if attempt == attempts:
                     raise FetchError(message, attempts=attempt) from None
-                await asyncio.sleep(self._backoff(attempt, getattr(error, "retry_after", None)))
+                await asyncio.sleep(self._backoff(attempt, retry_after))
         raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.settings.max_retry_after)
+            return retry_after
         base = self.settings.backoff * 2 ** (attempt - 1)
         return base * (0.5 + random.random())  # jitter: retries from many tasks do not align
 
@@ -298,6 +305,14 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def _duration(seconds: float) -> str:
+    """'45 s', '12 min', '3 h' (rounded up: a server's wait is a minimum)."""
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= 2 * size:
+            return f"{math.ceil(seconds / size)} {unit}"
+    return f"{math.ceil(seconds)} s"
 
 
 def _describe(error: BaseException) -> str:

@@ -21,24 +21,26 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from scraper.article import Article
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES, page_number
 from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
-from scraper.pipeline.inputs import expand_inputs, looks_like_url
+from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, check_page
+from scraper.pipeline.inputs import LISTED_PATH_REFUSED, ListedPath, expand_inputs, looks_like_url
+from scraper.pipeline.item_pages import read_local_page, urls_of_article
 from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
 from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
+from scraper.store.errors import DiskFull
 
 
 @dataclass
 class Outcome:
     input: str
-    status: str  # added | updated | unchanged | skipped | failed
+    status: str  # one of STATUSES
     article_id: int | None = None
     title: str | None = None
     error: str | None = None
@@ -53,14 +55,21 @@ class RunSummary:
 
     counts: Counter = field(default_factory=Counter)
     outcomes: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES
-    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES failures
+    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES PROBLEMS
     warnings: list[Outcome] = field(default_factory=list)
     total: int = 0
     interrupted: bool = False
+    disk_full: bool = False  # the run stopped: SQLite could not write
+
+    def count_what_is_stored(self, saved: Counter) -> None:
+        """After a run stopped early, count the saves the database holds: a save finishing as
+        the run stops is committed but never reported, one that missed its commit is lost."""
+        for status in ("added", "updated", "unchanged"):
+            self.counts[status] = saved[status]
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
-        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status == "failed"),
+        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status in PROBLEMS),
                              (self.warnings, bool(outcome.warning))):  # fmt: skip
             if wanted and len(kept) < KEPT_OUTCOMES:
                 kept.append(outcome)
@@ -76,6 +85,9 @@ class ArchiveOptions:
 
 
 OutcomeCallback = Callable[[Outcome], None]
+STATUSES = ("added", "updated", "unchanged", "already_archived", "not_an_article", "no_body",
+            "failed")  # fmt: skip
+PROBLEMS = ("not_an_article", "no_body", "failed")  # inputs that were not archived
 KEPT_OUTCOMES = 1000
 PIPELINES_PER_REQUEST_SLOT = 4
 
@@ -101,7 +113,10 @@ def run_archive(
     if on_total:
         on_total(summary.total)
     run = _Run(archive, queue, options, record)
-    summary.interrupted = _run_loop(run.main(summary.total))
+    stopped = _run_loop(run.main(summary.total))
+    summary.disk_full, summary.interrupted = run.disk_full, stopped and not run.disk_full
+    if stopped:
+        summary.count_what_is_stored(run.committed)
     return summary
 
 
@@ -142,6 +157,9 @@ class InputQueue:
         return self.db.execute("SELECT count(*) FROM run_inputs").fetchone()[0]
 
     def _key(self, item: str, record: OutcomeCallback) -> str | None:
+        if isinstance(item, ListedPath):
+            record(Outcome(item, "failed", error=LISTED_PATH_REFUSED))
+            return None
         if not looks_like_url(item):
             return item
         try:
@@ -182,6 +200,10 @@ class _Run:
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
         self.queued_saves = 0
         self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
+        self.uncommitted: Counter = Counter()  # save statuses, in the database thread
+        self.committed: Counter = Counter()
+        self.disk_full = False
+        self.stop = asyncio.Event()
 
     def _save(
         self, article: Article, known_by: dict[str, int], *args: object, **kwargs: object
@@ -196,19 +218,35 @@ class _Run:
             article.url = archived_url(conn, first_page) or article.url
         saved = self.archive.save(article, *args, **kwargs)
         add_aliases(conn, saved.article_id, known_by)
+        self.uncommitted[saved.status] += 1
         with self.queued_lock:
             idle = self.queued_saves == 0
         if idle:
-            self.archive.commit()
+            self._commit()
         return saved
+
+    def _commit(self) -> None:
+        self.archive.commit()
+        self.committed.update(self.uncommitted)
+        self.uncommitted.clear()
+
+    def _commit_what_finished(self) -> None:
+        """The last commit, even on Ctrl-C; on a full disk the uncommitted saves are dropped
+        (the rerun fetches them again)."""
+        try:
+            self._commit()
+        except DiskFull:
+            self.disk_full = True
+            self.archive.db.conn.rollback()
+        self.archive.defer_commits(False)
 
     async def _db(self, func: Callable, *args: object, **kwargs: object):
         call = functools.partial(func, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
     async def main(self, total: int) -> bool:
-        """Process the queue; True when Ctrl-C stopped it."""
-        stop = asyncio.Event()
+        """Process the queue; True when Ctrl-C (or a full disk) stopped it."""
+        stop = self.stop
         loop = asyncio.get_running_loop()
         # Only the main thread gets signals; a run in a background thread (`scraper serve`)
         # has none to handle, and uvloop raises ValueError there rather than RuntimeError.
@@ -233,7 +271,7 @@ class _Run:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
-            self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
+            self._commit_what_finished()
         return stop.is_set()
 
     async def _phase(
@@ -270,8 +308,10 @@ class _Run:
             after = batch[-1][0]
             for _, item, archived in batch:
                 # --refresh fetches archived articles again, but a later page only with its first
-                if archived == PAGE_OF_ARCHIVED or (archived and not self.options.refresh):
-                    self.record(Outcome(item, "skipped", error=archived))
+                if archived == PAGE_OF_ARCHIVED or (
+                    archived and looks_like_url(item) and not self.options.refresh
+                ):
+                    self.record(Outcome(item, "already_archived", error=archived))
                 else:
                     await pending.put(item)
         for _ in range(consumers):
@@ -279,16 +319,21 @@ class _Run:
 
     async def _worker(self, pending: asyncio.Queue, fetcher: Fetcher, workers: Workers) -> None:
         while (item := await pending.get()) is not None:
-            self.record(await self._one(item, fetcher, workers))
+            try:
+                self.record(await self._one(item, fetcher, workers))
+            except DiskFull:  # no input can be archived now: stop, keeping what is committed
+                self.disk_full = True
+                self.stop.set()
+                return
 
     async def _one(self, item: str, fetcher: Fetcher, workers: Workers) -> Outcome:
         is_url = looks_like_url(item)
         try:
             results, raws = await self._pages(item, is_url, fetcher, workers)
+            return await self._store(item, results, raws, workers)
         except FetchError as error:
-            status = "skipped" if isinstance(error, NotAPage) else "failed"
-            return await self._failed(item, error.stage, str(error), error.attempts, status)
-        return await self._store(item, results, raws, workers)
+            return await self._failed(item, error.stage, str(error), error.attempts,
+                                      _status_of(error))  # fmt: skip
 
     async def _failed(
         self, item: str, stage: str, error: str, attempts: int = 1, status: str = "failed"
@@ -303,7 +348,8 @@ class _Run:
     ) -> tuple[list[PageResult], list[RawPage]]:
         """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
         url = item if is_url else None
-        page = await fetcher.fetch(item) if is_url else _read_local(item, self.options.url)
+        page = await fetcher.fetch(item) if is_url else self._read_local(item)
+        check_page(page.content)  # only page 1: a bad later page must not lose the article
         results: list[PageResult] = []
         raws: list[RawPage] = []
         seen = {item}
@@ -323,11 +369,10 @@ class _Run:
         self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers
     ) -> Outcome:
         article = merge_pages([r.article for r in results])
-        known_by = _known_by(item, raws) if looks_like_url(item) else {}
+        known_by = urls_of_article(item, raws) if looks_like_url(item) else {}
         # Keyed by where page 1 ended up after redirects; the URL asked for is an alias.
         article.url = next(iter(known_by), raws[0].url)
-        if not (article.title or article.body):
-            return await self._failed(item, "extract", "no article found on the page")
+        check_body(article)
         single = len(results) == 1
         entry = results[0].entry if single else await workers.index_entry(article)
         with self.queued_lock:
@@ -340,33 +385,11 @@ class _Run:
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
 
-
-def _known_by(item: str, raws: list[RawPage]) -> dict[str, int]:
-    """URL -> page number for every URL of the article, page 1's final URL first (its key)."""
-    known_by = {_canonical_or_same(raw.url): number for number, raw in enumerate(raws, 1)}
-    known_by.setdefault(item, 1)
-    return known_by
+    def _read_local(self, item: str) -> FetchedPage:
+        return read_local_page(item, self.options.url, self.options.fetch.max_bytes)
 
 
-def _canonical_or_same(url: str) -> str:
-    try:
-        return canonical_url(url)
-    except BadURL:
-        return url
-
-
-def _read_local(item: str, url: str | None) -> FetchedPage:
-    path = Path(item)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        reason = "no such file, and not an http(s) URL" if not path.exists() else error.strerror
-        raise FetchError(str(reason), stage="read") from None
-    kind = "text/plain" if path.suffix.lower() == ".txt" else "text/html"
-    return FetchedPage(url or path.resolve().as_uri(), content, kind, None, _mtime_iso(path))
-
-
-def _mtime_iso(path: Path) -> str:
-    from datetime import datetime, timezone
-
-    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+def _status_of(error: FetchError) -> str:
+    if isinstance(error, (NotAPage, NotAnArticle)):
+        return "not_an_article"
+    return "no_body" if isinstance(error, NoArticleBody) else "failed"

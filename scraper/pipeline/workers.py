@@ -10,14 +10,19 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from scraper.article import Article
 from scraper.extract.page import extract_page
 from scraper.fetch.decode import decode_page
+from scraper.pipeline.checks import ExtractFailed
 from scraper.store.archive import pack
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.segment import add_words, tokens
@@ -49,10 +54,31 @@ def article_entry(article: Article) -> IndexEntry:
     return index_entry(article.to_dict())
 
 
-def _init_worker(user_words: list[str]) -> None:
+def _init_worker(user_words: list[str], run_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with, args=(run_pid,), name="watch-run", daemon=True).start()
     add_words(user_words)  # the archive's user dictionary, so workers cut like the index
     tokens("预热")  # load jieba's dictionary before the first real page
+
+
+def _exit_with(run_pid: int) -> None:
+    """End this worker when the run's process ends, even by kill -9. A worker is the
+    forkserver's child, not the run's, and it holds the pipes whose closing tells the
+    forkserver and the resource tracker to exit: once the workers go, they go too."""
+    try:
+        select.select([os.pidfd_open(run_pid)], [], [])  # readable once the process has ended
+    except (AttributeError, OSError):  # no pidfd (not Linux, or Linux < 5.3): poll
+        while _alive(run_pid):
+            time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or its pid is another user's now
+        return False
+    return True
 
 
 def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
@@ -61,17 +87,19 @@ def process_pool(count: int, user_words: Iterable[str]) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scraper.pipeline.workers"])
     return ProcessPoolExecutor(
-        count, mp_context=context, initializer=_init_worker, initargs=(list(user_words),)
-    )
+        count, mp_context=context, initializer=_init_worker,
+        initargs=(list(user_words), os.getpid()),
+    )  # fmt: skip
 
 
 class Workers:
     """`await workers.process(...)` runs in the pool when there is one, else in-process."""
 
     def __init__(self, workers: int | None, total: int, user_words: list[str] = ()) -> None:
-        count = workers if workers is not None else (os.cpu_count() or 1)
-        use_pool = count > 1 and (workers is not None or total > SMALL_RUN)
-        self.pool: Executor | None = process_pool(count, user_words) if use_pool else None
+        self.count = workers if workers is not None else (os.cpu_count() or 1)
+        self.user_words = list(user_words)
+        use_pool = self.count > 1 and (workers is not None or total > SMALL_RUN)
+        self.pool: Executor | None = process_pool(self.count, user_words) if use_pool else None
 
     def __enter__(self) -> Workers:
         return self
@@ -83,7 +111,11 @@ class Workers:
     async def process(
         self, content: bytes, url: str | None, charset: str | None, fetched_at: str | None
     ) -> PageResult:
-        return await self._run(process_page, content, url, charset, fetched_at)
+        """The page processed; whatever goes wrong with it raises ExtractFailed."""
+        try:
+            return await self._run(process_page, content, url, charset, fetched_at)
+        except Exception as error:  # any bug or limit hit by one page fails only that page
+            raise ExtractFailed(error) from None
 
     async def index_entry(self, article: Article) -> IndexEntry:
         return await self._run(article_entry, article)
@@ -91,4 +123,16 @@ class Workers:
     async def _run(self, func, *args):
         if self.pool is None:
             return func(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, func, *args)
+        pool = self.pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, func, *args)
+        except BrokenProcessPool:
+            self._replace(pool)
+            raise
+
+    def _replace(self, broken: Executor) -> None:
+        """A worker died (a crash in C code, the OOM killer): its pages fail, and a new pool
+        takes the next ones. Pages in flight together all see the same broken pool."""
+        if self.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = process_pool(self.count, self.user_words)

@@ -23,12 +23,15 @@ from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
 from scraper.store import aliases
 from scraper.store import index as search_index
-from scraper.store.connect import ArchiveError, NoArchiveError, describe_db_error, open_connection
+from scraper.store.connect import open_connection
 from scraper.store.dupes import assign_cluster
+from scraper.store.errors import ArchiveError as ArchiveError  # re-exported
+from scraper.store.errors import NoArchiveError, archive_error
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.raw_pages import RawPage, pack
 from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
 from scraper.store.segment import add_words, index_signature
+from scraper.store.stats import archive_stats
 
 DEFAULT_DB = "archive.db"
 _COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN))  # an article record
@@ -66,12 +69,23 @@ class Archive:
             raise NoArchiveError(
                 f"no archive at {self.path} (archive something first, or pass --db)"
             )
+        existed = self.path.exists()
         try:
             connection, self.read_only = open_connection(self.path, writable)
             self.db = sqlite_utils.Database(connection)
+        except sqlite3.DatabaseError as error:
+            raise archive_error(self.path, error) from None
+        try:
             self._create_schema()
         except sqlite3.DatabaseError as error:
-            raise ArchiveError(describe_db_error(self.path, error)) from None
+            if not existed:  # never leave an empty or half-made archive (a full disk)
+                self._remove_files()
+            raise archive_error(self.path, error) from None
+
+    def _remove_files(self) -> None:
+        self.db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
         self.db.close()
@@ -79,8 +93,10 @@ class Archive:
     def __enter__(self) -> Archive:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type | None, error: BaseException | None, _: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError):  # damage found after the archive opened
+            raise archive_error(self.path, error) from None
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -165,7 +181,7 @@ class Archive:
         try:
             return self._write(record, list(raw_pages), entry, keep_id)
         except sqlite3.DatabaseError as error:
-            raise ArchiveError(describe_db_error(self.path, error)) from None
+            raise archive_error(self.path, error) from None
 
     def _write(
         self,
@@ -213,6 +229,13 @@ class Archive:
         return SaveResult(status, article_id)
 
     @contextmanager
+    def _errors_as_archive_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise archive_error(self.path, error) from None
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """One transaction, committed at the end. Inside `defer_commits` it is a savepoint in
         the open transaction instead: a failed save undoes only itself, never the saves before
@@ -240,7 +263,10 @@ class Archive:
         self._deferring = on
 
     def commit(self) -> None:
-        self.db.conn.commit()
+        try:
+            self.db.conn.commit()
+        except sqlite3.DatabaseError as error:
+            raise archive_error(self.path, error) from None
 
     def _sql(self, sql: str, *params: object) -> sqlite3.Cursor:
         """Plain sqlite3 on the hot path: sqlite-utils re-reads the schema on every insert."""
@@ -262,7 +288,7 @@ class Archive:
     def record_failure(self, url: str, stage: str, error: str, attempts: int = 1) -> None:
         """Remember a URL that failed (or was skipped as not a page) for --retry-failed."""
         stamp = now_iso()
-        with self.db.conn:
+        with self._errors_as_archive_errors(), self.db.conn:
             self.db.execute(
                 "INSERT INTO failures (url, stage, error, attempts, first_failed_at, last_tried_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET stage = excluded.stage,"
@@ -353,27 +379,7 @@ class Archive:
         ).fetchone()[0]
 
     def stats(self) -> dict:
-        def grouped(column: str) -> list[tuple[str, int]]:
-            sql = (
-                f"SELECT coalesce({column}, '(none)'), count(*) FROM articles "
-                f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
-            )
-            return [tuple(r) for r in self.db.execute(sql).fetchall()]
-
-        # Two statements: SQLite answers a lone min() or max() from the index in one step, but
-        # scans the whole index for both at once.
-        first = self.db.execute("SELECT min(published_at) FROM articles").fetchone()[0]
-        last = self.db.execute("SELECT max(published_at) FROM articles").fetchone()[0]
-        return {
-            "path": str(self.path),
-            "articles": self.count(),
-            "raw_pages": self.db["raw_pages"].count,
-            "size_bytes": self.path.stat().st_size if self.path.exists() else 0,
-            "first_published": first,
-            "last_published": last,
-            "by_site": grouped("site"),
-            "by_source": grouped("source"),
-        }
+        return archive_stats(self.db, self.path)
 
 
 def _records(cursor: sqlite3.Cursor) -> Iterator[dict]:

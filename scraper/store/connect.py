@@ -4,37 +4,11 @@ when not even the WAL's shared-memory file can be created beside it."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-
-class ArchiveError(Exception):
-    """A problem with the archive file itself (corrupt, locked, unwritable): one-line message."""
-
-    exit_code = 1
-
-
-class NoArchiveError(ArchiveError):
-    """The archive named does not exist (a reading command never creates one)."""
-
-    exit_code = 2
-
-
-# What SQLite says when it cannot write the file or create the WAL files beside it.
-_READ_ONLY_MESSAGES = ("unable to open database file", "readonly database")
-
-
-def can_write(path: Path) -> bool:
-    """Whether the archive (if it exists) and its folder, which holds the WAL files, can be
-    written. access() also honours read-only mounts and immutable files for root."""
-    folder_ok = not path.parent.is_dir() or os.access(path.parent, os.W_OK)
-    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
-
-
-def is_read_only_error(error: sqlite3.Error) -> bool:
-    return any(message in str(error) for message in _READ_ONLY_MESSAGES)
+from scraper.store.errors import ArchiveError, can_write, is_read_only_error, read_only_message
 
 
 def open_connection(path: Path, writable: bool) -> tuple[sqlite3.Connection, bool]:
@@ -80,23 +54,3 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             error = failed
     assert error is not None
     raise error
-
-
-def describe_db_error(path: Path, error: sqlite3.DatabaseError) -> str:
-    message = str(error)
-    if "locked" in message or "busy" in message:
-        return f"{path}: the archive is locked by another process; try again when it finishes"
-    if "not a database" in message or "malformed" in message:
-        return f"{path}: not a valid archive (SQLite says: {message}); the file was left untouched"
-    if "readonly database" in message or (
-        is_read_only_error(error) and path.exists() and not can_write(path)
-    ):
-        return read_only_message(path)
-    return f"{path}: {message}"
-
-
-def read_only_message(path: Path) -> str:
-    return (
-        f"{path}: the archive is read-only (the file or its folder cannot be written);"
-        " this command changes the archive and needs write access"
-    )

@@ -106,7 +106,8 @@ class Jobs:
         try:
             with Archive(self.db_path) as archive:
                 summary = run_archive(archive, urls, self.options, job.set_total, job.add)
-            job.finish(summary.interrupted)
+            full = summary.disk_full and "disk full: free space, then archive the same URLs again"
+            job.finish(summary.interrupted, error=full or None)
         except Exception as error:  # shown on the job page instead of dying with the thread
             job.finish(error=f"{type(error).__name__}: {error}")
 
