@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
+from scraper.cli.discover import build_discover_options, discover_cmd, discover_options
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
@@ -60,10 +61,15 @@ def cli() -> None:
 @click.option(
     "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
 )
+@click.option("--discover", "discover_sources", is_flag=True,
+              help="INPUTS are sources (feeds, sitemaps, list pages, editions): archive the "
+              "articles `scraper discover` finds there.")  # fmt: skip
+@discover_options
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
+def archive_cmd(inputs, input_list, url, discover_sources, kind, since, until, pages, as_json,
+                quiet, db_path, **fetch_options) -> None:  # fmt: skip
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -76,6 +82,7 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
       scraper archive -i urls.txt --per-host 1 --delay 2
       cat urls.txt | scraper archive - --json
       scraper archive --retry-failed
+      scraper archive --discover https://news.example.cn/rss.xml
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
     from scraper.cli.progress import ArchiveProgress, report_summary
@@ -84,11 +91,34 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
     options = _archive_options(url, fetch_options)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
+    if discover_sources:
+        summary = _archive_discovered(
+            list(_gather_inputs(inputs, input_list)), options, (kind, since, until, pages),
+            db_path, quiet or as_json,
+        )  # fmt: skip
+        report_summary(out, err, summary, as_json)
+        sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
+    if kind or since or until or pages != 1:
+        raise click.UsageError("--kind, --since, --until and --pages need --discover")
     items = _gather_inputs(inputs, input_list)
     with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
         summary = run_archive(archive, items, options, progress.start, progress.advance)
     report_summary(out, err, summary, as_json)
     sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
+
+
+def _archive_discovered(sources: list[str], options, flags: tuple, db_path, quiet: bool):
+    from scraper.cli.discover import report_source_errors
+    from scraper.cli.progress import ArchiveProgress
+    from scraper.pipeline.discovered import archive_discovered
+
+    discover = build_discover_options(*flags)
+    with open_archive(db_path) as archive, ArchiveProgress(err, quiet) as progress:
+        summary, results = archive_discovered(
+            archive, sources, discover, options, progress.start, progress.advance
+        )
+    report_source_errors([r for r in results if r.problems])  # failures are in the summary
+    return summary
 
 
 def _archive_options(url: str | None, flags: dict):
@@ -324,6 +354,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
+cli.add_command(discover_cmd)
 for command in MAINTENANCE_COMMANDS:
     cli.add_command(command)
 
