@@ -222,3 +222,17 @@ def test_cli_discover_errors_are_one_line_and_exit_non_zero(site, run_cli):
     assert bad_date.code == 2 and "not a date" in bad_date.err
     no_flag = run_cli("archive", site.url_for("/empty.html"), "--kind", "feed")
     assert no_flag.code == 2 and "need --discover" in no_flag.err
+
+
+def test_the_labelled_list_pages_meet_the_benchmark_targets():
+    import json
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent / "benchmarks"))
+    from discover_bench import ratio, score_page
+
+    labels = json.loads((FIXTURES / "discover" / "labels.json").read_text("utf-8"))
+    rows = [score_page(name, label) for name, label in labels.items()]
+    hits, found_, true = (sum(r[k] for r in rows) for k in ("hits", "found", "true"))
+    assert len(rows) >= 10
+    assert ratio(hits, found_) >= 0.95 and ratio(hits, true) >= 0.95

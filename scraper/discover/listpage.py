@@ -7,7 +7,9 @@ Every link of the same site is scored on general signals, never on a site's name
 - where it sits: inside a menu, breadcrumb, tag cloud, pager, footer or copyright block it is
   furniture (a hint naming such a block is ignored when it holds most of the page's links:
   then it is the layout, not a menu);
-- how it repeats: article links of one list share one URL pattern.
+- how it repeats: article links of one list share one URL pattern, and sit in a block of
+  like items (<li>, <dl>, <article>, <div class="item">) whose links read as headlines, where
+  even a short headline (今日油价) is taken.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ _SHORT_ID = re.compile(r"(?<![a-z])\d{4,5}(?!\d)", re.I)
 _INDEX_NAMES = re.compile(r"^(?:index|default|list|node|more|home|main|column|col|channel)"
                           r"(?:[_-]?\d{1,3})?(?:\.\w+)?$", re.I)  # fmt: skip
 _ARTICLE_EXT = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
+# Files that are never an article page (the archive would skip them anyway).
+_NOT_PAGES = re.compile(r"\.(?:pdf|jpe?g|png|gif|webp|mp[34]|flv|docx?|xlsx?|pptx?|zip|rar|apk|exe)$",
+                        re.I)  # fmt: skip
+# Folders that hold hub pages, not articles: 专题 (zt, zhuanti, special), tags, authors, topics.
+_HUB_FOLDERS = frozenset({"zt", "zhuanti", "special", "specials", "topic", "topics", "tag", "tags",
+                          "author", "authors", "column", "columns", "search"})  # fmt: skip
+_SLUG = re.compile(r"^[a-z]+(?:-[a-z0-9]+){2,}(?:\.\w+)?$", re.I)  # an English headline slug
+_BLOCK_ITEMS = 3  # like items that make a list block
+_HEADLINE = 6  # characters a block's links average, for it to be a list of headlines
 _FURNITURE_TAGS = frozenset({"nav", "footer", "header"})
 _FURNITURE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menus", "submenu", "footer", "foot", "ft",
@@ -62,11 +73,13 @@ def article_links(html: str, url: str) -> list[Found]:
     links = _site_links(tree, url)
     furniture = _furniture_blocks(tree, len(links))
     patterns = Counter(_pattern(link.url) for link in links)
+    blocks = _ListBlocks()
     found, seen = [], set()
     for link in links:
         if link.url in seen:
             continue
-        if _score(link, furniture, patterns[_pattern(link.url)]) >= THRESHOLD:
+        in_block = blocks.holds(link.node)
+        if _score(link, furniture, patterns[_pattern(link.url)], in_block) >= THRESHOLD:
             seen.add(link.url)
             found.append(Found(link.url))
     return found
@@ -96,20 +109,26 @@ def _site_links(tree: LexborHTMLParser, url: str) -> list[_Link]:
     return links
 
 
-def _score(link: _Link, furniture: set[int], siblings: int) -> float:
-    score = _url_score(link.url) + _text_score(link.text)
+def _score(link: _Link, furniture: set[int], siblings: int, in_block: bool) -> float:
+    text = _text_score(link.text)
+    score = _url_score(link.url) + (max(text, 0.0) if in_block and text > -4 else text)
     if _in_furniture(link.node, furniture):
         score -= 4
     if siblings >= 3:
         score += 0.5
+    if in_block:
+        score += 1.5
     return score
 
 
 def _url_score(url: str) -> float:
     parts = urlsplit(url)
     path = parts.path
-    name = path.rpartition("/")[2]
-    if path.endswith("/") or _INDEX_NAMES.match(name):
+    folders, _, name = path.rpartition("/")
+    if _NOT_PAGES.search(name):
+        return -10.0
+    hub = any(folder.lower() in _HUB_FOLDERS for folder in folders.split("/"))
+    if hub or path.endswith("/") or _INDEX_NAMES.match(name):
         return -3.0
     where = path + "?" + parts.query
     if _DATE_PATH.search(where):
@@ -118,7 +137,8 @@ def _url_score(url: str) -> float:
         return 2.0
     if _SHORT_ID.search(name) or _SHORT_ID.search(parts.query):
         return 1.0
-    return 0.5 if _ARTICLE_EXT.search(name) else 0.0
+    score = 0.5 if _ARTICLE_EXT.search(name) else 0.0
+    return score + 1.0 if _SLUG.match(name) else score
 
 
 def _text_score(text: str) -> float:
@@ -126,12 +146,61 @@ def _text_score(text: str) -> float:
         return 0.0  # a thumbnail: its headline link carries the decision
     if _NOT_HEADLINES.match(text) and len(text) <= 6:
         return -4.0
-    size = len(_CJK.findall(text)) + len(re.findall(r"[A-Za-z]+|\d+", text))
+    size = _text_size(text)
     if size >= 8:
         return 1.5
     if size >= 5:
         return 0.5
     return -1.0
+
+
+class _ListBlocks:
+    """Is a link one of a block of like items whose links read as headlines?"""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, str], bool] = {}
+
+    def holds(self, link: LexborNode) -> bool:
+        node = link
+        for _ in range(4):  # <a> in <h3> in <article> in the list: items sit close to links
+            parent = node.parent
+            if parent is None:
+                return False
+            items = [child for child in _children(parent) if child.tag == node.tag]
+            if len(items) >= _BLOCK_ITEMS:
+                key = (parent.mem_id, node.tag)
+                if key not in self.known:
+                    self.known[key] = _headline_items(items)
+                return self.known[key]
+            node = parent
+        return False
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    children, child = [], node.child
+    while child is not None:
+        if child.tag != "-text":
+            children.append(child)
+        child = child.next
+    return children
+
+
+def _headline_items(items: list[LexborNode]) -> bool:
+    """Most items hold a link, and their links' texts average a headline's length."""
+    texts = []
+    for item in items:
+        link = item if item.tag == "a" else item.css_first("a[href]")
+        if link is not None:
+            texts.append(_text_size(" ".join(link.text(separator=" ").split())))
+    linked = [t for t in texts if t]
+    if len(linked) * 2 < len(items) or len(linked) < _BLOCK_ITEMS:
+        return False
+    return sum(linked) / len(linked) >= _HEADLINE
+
+
+def _text_size(text: str) -> int:
+    """Characters of Chinese plus words of Latin letters or digits: a headline's length."""
+    return len(_CJK.findall(text)) + len(re.findall(r"[A-Za-z]+|\d+", text))
 
 
 def _furniture_blocks(tree: LexborHTMLParser, total_links: int) -> set[int]:
