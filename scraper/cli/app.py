@@ -16,6 +16,7 @@ from rich.text import Text
 from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
 from scraper.cli.discover import build_discover_options, discover_cmd, discover_options
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.watch import WATCH_COMMANDS
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
@@ -355,7 +356,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
 
 
 cli.add_command(discover_cmd)
-for command in MAINTENANCE_COMMANDS:
+for command in (*MAINTENANCE_COMMANDS, *WATCH_COMMANDS):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError)

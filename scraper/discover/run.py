@@ -43,17 +43,20 @@ class DiscoverOptions:
     pages: int = 1  # list pages read per list: 1 is the page itself, N follows its pager
 
 
-async def discover_all(
-    fetcher: Fetcher,
-    sources: list[str],
-    options: DiscoverOptions,
-    validators: dict[str, Request] | None = None,
-) -> list[SourceResult]:
-    """Every source's result, in the order given; sources are read concurrently (the Fetcher
+@dataclass(frozen=True)
+class Job:
+    """One source to read, how, and (for a kept source) the validators of its last answer."""
+
+    source: str
+    options: DiscoverOptions = DiscoverOptions()
+    request: Request | None = None
+
+
+async def discover_jobs(fetcher: Fetcher, jobs: list[Job]) -> list[SourceResult]:
+    """Every job's result, in the order given; sources are read concurrently (the Fetcher
     keeps each host's politeness)."""
-    validators = validators or {}
-    jobs = [_Discovery(fetcher, options).run(s, validators.get(s)) for s in sources]
-    return list(await asyncio.gather(*jobs))
+    runs = [_Discovery(fetcher, job.options).run(job.source, job.request) for job in jobs]
+    return list(await asyncio.gather(*runs))
 
 
 def article_urls(results: list[SourceResult]) -> list[str]:
@@ -226,15 +229,15 @@ def _sniff(content: bytes, url: str) -> str:
 
 
 def discover(
-    sources: list[str],
-    options: DiscoverOptions,
-    settings: FetchSettings,
-    validators: dict[str, Request] | None = None,
+    sources: list[str], options: DiscoverOptions, settings: FetchSettings
 ) -> list[SourceResult]:
-    """`discover_all` with a Fetcher of its own, for callers outside an event loop."""
+    """The sources read alike, with a Fetcher of its own (for callers outside an event loop)."""
+    return discover_each([Job(source, options) for source in sources], settings)
 
+
+def discover_each(jobs: list[Job], settings: FetchSettings) -> list[SourceResult]:
     async def main() -> list[SourceResult]:
         async with Fetcher(settings) as fetcher:
-            return await discover_all(fetcher, sources, options, validators)
+            return await discover_jobs(fetcher, jobs)
 
     return asyncio.run(main())
