@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import date
 
 import pytest
@@ -236,3 +237,20 @@ def test_the_labelled_list_pages_meet_the_benchmark_targets():
     hits, found_, true = (sum(r[k] for r in rows) for k in ("hits", "found", "true"))
     assert len(rows) >= 10
     assert ratio(hits, found_) >= 0.95 and ratio(hits, true) >= 0.95
+
+
+def test_archive_discover_archives_an_edition_and_reports_a_failing_source(site, run_cli, db):
+    site.expect_request("/paper/2025-10/01/node_1.htm").respond_with_data(
+        edition_page("01"), content_type="text/html")  # fmt: skip
+    for n in (1, 2):
+        site.expect_request(f"/paper/2025-10/01/content_01{n}.htm").respond_with_data(
+            page(f"数字报第{n}篇"), content_type="text/html")  # fmt: skip
+    site.expect_request("/gone.xml").respond_with_data("", status=404)
+    template = site.url_for("/paper/{YYYY}-{MM}/{DD}/node_1.htm")
+    result = run_cli("archive", "--discover", template, site.url_for("/gone.xml"), "--since",
+                     "2025-10-01", "--until", "2025-10-01", "--delay", "0", "--db", db, "--json")  # fmt: skip
+    assert result.code == 1
+    report = json.loads(result.out)
+    assert report["counts"] == {"added": 2, "failed": 1}
+    assert report["failures"] == [{"input": site.url_for("/gone.xml"),
+                                   "error": "discovery: HTTP 404"}]  # fmt: skip

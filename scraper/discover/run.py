@@ -96,7 +96,7 @@ class _Discovery:
         url = canonical_url(source)
         if kind == "sitemap" and urlsplit(url).path == "/":
             return await self._site_sitemaps(url)
-        page = await self._fetch(url, request or Request(FEED_TYPES))
+        page = await self._fetch(url, request)
         self.result.etag, self.result.last_modified = page.etag, page.last_modified
         if page.not_modified:
             self.result.not_modified = True
