@@ -145,6 +145,19 @@ def test_a_sitemap_given_directly_is_recognised_by_its_content(httpserver):
     assert result.kind == "sitemap" and got == urls(httpserver, "/2025/10/21/n1.html")
 
 
+def test_without_robots_sitemap_lines_sitemap_xml_is_read_and_a_bad_child_is_a_warning(site):
+    base = site.url_for("").rstrip("/")
+    index = (f"<sitemapindex {SITEMAP_NS}><sitemap><loc>{base}/missing.xml</loc></sitemap>"
+             f"<sitemap><loc>{base}/s1.xml</loc></sitemap></sitemapindex>")  # fmt: skip
+    urlset = f"<urlset {SITEMAP_NS}><url><loc>{base}/2025/10/20/a.html</loc></url></urlset>"
+    site.expect_request("/sitemap.xml").respond_with_data(index, content_type="text/xml")
+    site.expect_request("/s1.xml").respond_with_data(urlset, content_type="text/xml")
+    site.expect_request("/missing.xml").respond_with_data("", status=404)
+    (result,), got = found([site.url_for("/")], kind="sitemap")
+    assert got == urls(site, "/2025/10/20/a.html") and not result.error
+    assert result.problems == [f"{base}/missing.xml: HTTP 404"]
+
+
 # --- list pages and editions ---------------------------------------------------------------
 
 SECTION_ARTICLES = 36  # 30 in the list, 6 in 热点排行; not the menu, 专题, tags, pager, footer
@@ -185,7 +198,7 @@ def test_an_edition_template_over_three_days_skips_the_missing_one(site):
     assert result.kind == "edition" and not result.error
     assert got == urls(site, *(f"/paper/2025-10/{d}/content_{d}{n}.htm"
                                for d in ("01", "03") for n in (1, 2)))  # fmt: skip
-    assert len(result.problems) == 1 and "HTTP 404" in result.problems[0]
+    assert result.problems == [f"{site.url_for('/paper/2025-10/02/node_1.htm')}: HTTP 404"]
 
 
 # --- failures and the CLI ------------------------------------------------------------------

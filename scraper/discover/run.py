@@ -72,6 +72,7 @@ class _Discovery:
         self.options = options
         self.sitemaps_read = 0
         self.result = SourceResult("")
+        self.home = ""  # the source's own canonical URL
 
     async def run(self, source: str, request: Request | None) -> SourceResult:
         self.result = SourceResult(source.strip(), self.options.kind)
@@ -93,7 +94,7 @@ class _Discovery:
         if kind == "edition" or (kind is None and editions.is_template(source)):
             self.result.kind = "edition"
             return await self._editions(source)
-        url = canonical_url(source)
+        url = self.home = canonical_url(source)
         if kind == "sitemap" and urlsplit(url).path == "/":
             return await self._site_sitemaps(url)
         page = await self._fetch(url, request)
@@ -110,7 +111,13 @@ class _Discovery:
         return await self._list_pages(page.url, _html(page, content))
 
     async def _fetch(self, url: str, request: Request | None = None) -> FetchedPage:
-        return await self.fetcher.fetch(url, request or Request(FEED_TYPES))
+        """The page; an error on a page other than the source itself names that page."""
+        try:
+            return await self.fetcher.fetch(url, request or Request(FEED_TYPES))
+        except FetchError as error:
+            if url == self.home:
+                raise
+            raise FetchError(f"{url}: {error}", error.stage, error.attempts) from None
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -167,7 +174,9 @@ class _Discovery:
             try:
                 page = await self._fetch(child.url)
                 found += await self._sitemap_tree(_body(page), depth + 1)
-            except (FetchError, DiscoverError) as error:
+            except FetchError as error:  # it names the page
+                self.result.problems.append(str(error))
+            except DiscoverError as error:
                 self.result.problems.append(f"{child.url}: {error}")
         return found
 
@@ -195,8 +204,8 @@ class _Discovery:
         for url in urls:
             try:
                 page = await self._fetch(canonical_url(url), Request())
-            except FetchError as error:
-                self.result.problems.append(f"{url}: {error}")
+            except FetchError as error:  # it names the page
+                self.result.problems.append(str(error))
                 continue
             found += await self._list_pages(page.url, _html(page, page.content))
         if len(self.result.problems) == len(urls):
