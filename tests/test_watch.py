@@ -59,6 +59,7 @@ def test_watch_once_twice_archives_only_what_is_new_and_an_unchanged_feed_costs_
     assert run_cli("sources", "add", site.url_for("/rss.xml"), "--db", db).code == 0
     first = run_cli("watch", "--once", "--delay", "0", "--db", db)
     assert first.code == 0 and "2 found, 2 new" in first.err
+    assert len(requests_to(site, "/robots.txt")) == 1  # discovery and archiving share a Fetcher
     feed.paths.append("/a/2025/3.html")
     make_due(db)
     second = run_cli("watch", "--once", "--delay", "0", "--db", db)

@@ -241,10 +241,8 @@ def discover(
     sources: list[str], options: DiscoverOptions, settings: FetchSettings
 ) -> list[SourceResult]:
     """The sources read alike, with a Fetcher of its own (for callers outside an event loop)."""
-    return discover_each([Job(source, options) for source in sources], settings)
+    jobs = [Job(source, options) for source in sources]
 
-
-def discover_each(jobs: list[Job], settings: FetchSettings) -> list[SourceResult]:
     async def main() -> list[SourceResult]:
         async with Fetcher(settings) as fetcher:
             return await discover_jobs(fetcher, jobs)

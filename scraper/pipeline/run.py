@@ -89,6 +89,19 @@ def run_archive(
 ) -> RunSummary:
     """Archive every input; Ctrl-C stops the run cleanly with `interrupted` set."""
     options = options or ArchiveOptions()
+    return run_loop(run_archive_async(archive, items, options, None, on_total, on_outcome))
+
+
+async def run_archive_async(
+    archive: Archive,
+    items: Iterable[str],
+    options: ArchiveOptions,
+    fetcher: Fetcher | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_outcome: OutcomeCallback | None = None,
+) -> RunSummary:
+    """`run_archive` inside a running event loop. Given a `fetcher`, the run shares its
+    politeness (per-host gates, robots.txt) with whatever else uses it: discovery, re-checks."""
     summary = RunSummary()
 
     def record(outcome: Outcome) -> None:
@@ -101,11 +114,11 @@ def run_archive(
     if on_total:
         on_total(summary.total)
     run = _Run(archive, queue, options, record)
-    summary.interrupted = _run_loop(run.main(summary.total))
+    summary.interrupted = await run.main(summary.total, fetcher)
     return summary
 
 
-def _run_loop(coroutine):
+def run_loop(coroutine):
     """uvloop where it is installed (Linux, macOS): it halves the event loop's own overhead."""
     try:
         import uvloop
@@ -206,7 +219,7 @@ class _Run:
         call = functools.partial(func, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
-    async def main(self, total: int) -> bool:
+    async def main(self, total: int, shared: Fetcher | None = None) -> bool:
         """Process the queue; True when Ctrl-C stopped it."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -222,7 +235,9 @@ class _Run:
         self.archive.defer_commits(True)
         try:
             with Workers(self.options.workers, total, self.archive.user_words()) as workers:
-                async with Fetcher(self.options.fetch) as fetcher:
+                # A shared Fetcher stays open: its owner closes it.
+                own = Fetcher(self.options.fetch) if shared is None else None
+                async with own or contextlib.nullcontext(shared) as fetcher:
                     # Later pages (c_1_2.htm) wait until everything else is stored: by then those
                     # whose first page was in the list are known as pages of its article.
                     for later_pages in (False, True):

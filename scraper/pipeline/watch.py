@@ -4,7 +4,7 @@ One cycle polls the sources that are due (a conditional request where the source
 validators: an unchanged feed costs one 304), archives the article URLs not archived yet (the
 archive run skips the others without a fetch), records each source's poll, and then hands over
 to the re-check hook if one is given. A failing source is recorded with its error and never
-stops the cycle. Discovery and archiving use the same fetch settings, one after the other.
+stops the cycle. Discovery and archiving share one Fetcher: one politeness budget per host.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import NoReturn
 
 from scraper.clock import now_iso
 from scraper.discover.model import SourceResult
-from scraper.discover.run import DiscoverOptions, Job, article_urls, discover_each
-from scraper.fetch.engine import FEED_TYPES, Request
-from scraper.pipeline.run import ArchiveOptions, Outcome, run_archive
+from scraper.discover.run import DiscoverOptions, Job, article_urls, discover_jobs
+from scraper.fetch.engine import FEED_TYPES, Fetcher, Request
+from scraper.pipeline.run import ArchiveOptions, Outcome, run_archive_async, run_loop
 from scraper.store.archive import Archive
 from scraper.store.sources import Source, due_sources, record_poll
 
@@ -65,9 +65,15 @@ def watch_cycle(
     options = options or ArchiveOptions()
     report = CycleReport(now_iso())
     sources = due_sources(archive, now or datetime.now().astimezone())
-    results = discover_each([_job(source) for source in sources], options.fetch)
     report.polled = len(sources)
-    new_by_source = _archive_new(archive, results, options, report)
+    jobs = [_job(source) for source in sources]
+
+    async def poll_then_archive() -> tuple[list[SourceResult], Counter]:
+        async with Fetcher(options.fetch) as fetcher:
+            results = await discover_jobs(fetcher, jobs)
+            return results, await _archive_new(archive, results, options, fetcher, report)
+
+    results, new_by_source = run_loop(poll_then_archive())
     for source, result in zip(sources, results, strict=True):
         _record(archive, source, result, new_by_source[result.source], report)
     if recheck is not None and not report.interrupted:
@@ -106,8 +112,12 @@ def _since(source: Source) -> date | None:
     return (datetime.fromisoformat(source.last_polled_at) - SINCE_MARGIN).date()
 
 
-def _archive_new(
-    archive: Archive, results: list[SourceResult], options: ArchiveOptions, report: CycleReport
+async def _archive_new(
+    archive: Archive,
+    results: list[SourceResult],
+    options: ArchiveOptions,
+    fetcher: Fetcher,
+    report: CycleReport,
 ) -> Counter:
     """Archive the cycle's URLs; how many each source brought in new."""
     source_of = {}
@@ -124,7 +134,7 @@ def _archive_new(
     urls = article_urls(results)
     report.found = len(urls)
     if urls:
-        summary = run_archive(archive, urls, options, on_outcome=count)
+        summary = await run_archive_async(archive, urls, options, fetcher, on_outcome=count)
         report.interrupted = summary.interrupted
     return new
 
