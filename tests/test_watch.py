@@ -134,3 +134,21 @@ def test_an_archive_from_before_sources_gets_the_table_and_keeps_its_articles(tm
         assert archive.meta("schema_version") == SCHEMA_VERSION
         assert "sources" in archive.db.table_names() and list_sources(archive) == []
         assert archive.get("http://a.cn/1.html")["title"] == "旧文章"
+
+
+def test_the_foreground_loop_logs_a_line_per_cycle_and_ctrl_c_keeps_what_was_done(
+    site, run_cli, db, monkeypatch
+):
+    import scraper.pipeline.watch
+
+    def ctrl_c(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    site.expect_request("/rss.xml").respond_with_handler(Feed(site, ["/a/2025/1.html"]))
+    run_cli("sources", "add", site.url_for("/rss.xml"), "--db", db)
+    monkeypatch.setattr(scraper.pipeline.watch, "sleep", ctrl_c)
+    result = run_cli("watch", "--delay", "0", "--db", db)
+    assert result.code == 130 and result.err.count("polled 1 sources") == 1
+    assert "interrupted" in result.err and "Traceback" not in result.err
+    with scraper.Archive(db) as archive:
+        assert archive.count() == 1 and list_sources(archive)[0].polls == 1

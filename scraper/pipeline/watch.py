@@ -9,11 +9,11 @@ stops the cycle. Discovery and archiving share one Fetcher: one politeness budge
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from time import sleep
 from typing import NoReturn
 
 from scraper.clock import now_iso
@@ -95,7 +95,7 @@ def watch(
         log(report.line())
         if report.interrupted:
             raise KeyboardInterrupt
-        time.sleep(idle)
+        sleep(idle)
 
 
 def _job(source: Source) -> Job:
