@@ -267,3 +267,18 @@ def test_archive_discover_archives_an_edition_and_reports_a_failing_source(site,
     assert report["counts"] == {"added": 2, "failed": 1}
     assert report["failures"] == [{"input": site.url_for("/gone.xml"),
                                    "error": "discovery: HTTP 404"}]  # fmt: skip
+
+
+def test_edition_templates_fill_every_placeholder_and_refuse_bad_ranges():
+    from scraper.discover.editions import edition_urls
+    from scraper.discover.model import DiscoverError
+
+    got = edition_urls("http://p.cn/{YYYY}{MM}{DD}/{YY}-{M}-{D}.htm", date(2025, 3, 9),
+                       date(2025, 3, 10))  # fmt: skip
+    assert got == ["http://p.cn/20250309/25-3-9.htm", "http://p.cn/20250310/25-3-10.htm"]
+    for first, last, message in [(date(2025, 3, 2), date(2025, 3, 1), "before it starts"),
+                                 (date(2020, 1, 1), date(2025, 1, 1), "at most 366")]:  # fmt: skip
+        with pytest.raises(DiscoverError, match=message):
+            edition_urls("http://p.cn/{YYYY}/{MM}{DD}.htm", first, last)
+    with pytest.raises(DiscoverError, match="not an edition template"):
+        edition_urls("http://p.cn/today.htm", date(2025, 3, 9), date(2025, 3, 9))

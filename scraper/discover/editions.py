@@ -7,11 +7,19 @@ Each day of the range gives one edition page, read as a list page; a day with no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from scraper.discover.model import DiscoverError
 
-PLACEHOLDERS = {"{YYYY}": "%Y", "{YY}": "%y", "{MM}": "%m", "{DD}": "%d", "{M}": "m", "{D}": "d"}
+PLACEHOLDERS: dict[str, Callable[[date], str]] = {
+    "{YYYY}": lambda day: f"{day.year:04d}",
+    "{YY}": lambda day: f"{day.year % 100:02d}",
+    "{MM}": lambda day: f"{day.month:02d}",
+    "{DD}": lambda day: f"{day.day:02d}",
+    "{M}": lambda day: str(day.month),  # no leading zero: /2025/3/1/
+    "{D}": lambda day: str(day.day),
+}
 MAX_DAYS = 366  # one year of editions per run: a wider range is almost certainly a typo
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 
@@ -33,12 +41,4 @@ def edition_urls(template: str, first: date, last: date) -> list[str]:
 
 
 def _fill(template: str, day: date) -> str:
-    def value(match: re.Match) -> str:
-        code = PLACEHOLDERS[match.group()]
-        if code == "m":
-            return str(day.month)  # {M}: no leading zero
-        if code == "d":
-            return str(day.day)
-        return day.strftime(code)
-
-    return _PLACEHOLDER.sub(value, template)
+    return _PLACEHOLDER.sub(lambda match: PLACEHOLDERS[match.group()](day), template)
