@@ -282,3 +282,18 @@ def test_edition_templates_fill_every_placeholder_and_refuse_bad_ranges():
             edition_urls("http://p.cn/{YYYY}/{MM}{DD}.htm", first, last)
     with pytest.raises(DiscoverError, match="not an edition template"):
         edition_urls("http://p.cn/today.htm", date(2025, 3, 9), date(2025, 3, 9))
+
+
+def test_a_source_that_breaks_a_parser_fails_alone(site, monkeypatch):
+    import scraper.discover.feeds
+
+    def broken(*args, **kwargs):
+        raise ValueError("parser bug")
+
+    site.expect_request("/rss.xml").respond_with_data(RSS1.format(base="http://x.cn"),
+                                                      content_type="text/xml")  # fmt: skip
+    site.expect_request("/news/local/").respond_with_data(SECTION, content_type="text/html")
+    monkeypatch.setattr(scraper.discover.feeds, "parse_feed", broken)
+    results, got = found([site.url_for("/rss.xml"), site.url_for("/news/local/")])
+    assert results[0].error == "unexpected ValueError: parser bug"
+    assert len(got) == SECTION_ARTICLES

@@ -81,6 +81,9 @@ class _Discovery:
         except (FetchError, DiscoverError, BadURL) as error:
             self.result.error = str(error)
             return self.result
+        except Exception as error:  # a page no parser expected fails its source, not the run
+            self.result.error = f"unexpected {type(error).__name__}: {error}"
+            return self.result
         since = self.options.since
         unique: dict[str, Found] = {}
         for entry in found:
