@@ -25,7 +25,8 @@ from scraper.discover.model import Found
 from scraper.extract.pagination import next_page_url
 from scraper.fetch.urls import BadURL, canonical_url, registered_domain
 
-THRESHOLD = 2.0
+THRESHOLD = 2.0  # a link scoring this much is an article
+_NOT_A_HEADLINE = -4.0  # 更多, 下一页, a page number: never a headline, even in a list block
 _DATE_PATH = re.compile(
     r"(?<!\d)(?:(?:19|20)\d{2}[-/_]?(?:0[1-9]|1[0-2])[-/_]?(?:0[1-9]|[12]\d|3[01])"
     r"|(?:19|20)\d{2}[-/](?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
@@ -111,7 +112,9 @@ def _site_links(tree: LexborHTMLParser, url: str) -> list[_Link]:
 
 def _score(link: _Link, furniture: set[int], siblings: int, in_block: bool) -> float:
     text = _text_score(link.text)
-    score = _url_score(link.url) + (max(text, 0.0) if in_block and text > -4 else text)
+    if in_block and text != _NOT_A_HEADLINE:
+        text = max(text, 0.0)  # among headlines, a short one (今日油价) is no evidence against
+    score = _url_score(link.url) + text
     if _in_furniture(link.node, furniture):
         score -= 4
     if siblings >= 3:
@@ -145,7 +148,7 @@ def _text_score(text: str) -> float:
     if not text:
         return 0.0  # a thumbnail: its headline link carries the decision
     if _NOT_HEADLINES.match(text) and len(text) <= 6:
-        return -4.0
+        return _NOT_A_HEADLINE
     size = _text_size(text)
     if size >= 8:
         return 1.5
