@@ -107,7 +107,9 @@ def test_a_rerun_fetches_neither_the_redirect_nor_its_target(moved, db):
     before = requests_to(moved, "/old", "/new")
     archive, again = archive_urls(db, [new, old + "?utm_source=wx"])
     assert requests_to(moved, "/old", "/new") == before
-    assert [(o.status, o.error) for o in again.outcomes] == [("already_archived", "already archived")] * 2
+    assert [(o.status, o.error) for o in again.outcomes] == [
+        ("already_archived", "already archived")
+    ] * 2
     assert archive.count() == 1
 
 

@@ -409,6 +409,29 @@ def test_overview_counts_and_failures(client):
     assert "https://c.example.cn/gone.html" in text and "HTTP 404 Not Found" in text
 
 
+def test_overview_lists_the_sources_with_their_last_poll_new_articles_and_errors(db):
+    from scraper.store.sources import add_source, list_sources, record_poll
+
+    with Archive(db) as archive:
+        assert "还没有来源" in overview_text(db)
+        add_source(archive, "https://a.example.cn/rss.xml", "feed", name="江城<新闻>")
+        add_source(archive, "https://b.example.cn/list/")
+        feed, page = list_sources(archive)
+        record_poll(archive, feed, "2025-10-20T08:00:00+08:00", (None, None), None, 12, 5)
+        record_poll(archive, page, "2025-10-20T08:00:00+08:00", (None, None), "HTTP 503", 0, 0)
+    text = overview_text(db)
+    rows = re.findall(r'<tr class="source[^"]*">(.*?)</tr>', text, re.S)
+    assert len(rows) == 2
+    assert "江城&lt;新闻&gt;" in rows[0] and "2025-10-20" in rows[0]
+    assert re.findall(r'<td class="n">(\d+)</td>', rows[0]) == ["12", "5", "5"]
+    assert "HTTP 503" in rows[1] and 'class="source failing"' in text
+
+
+def overview_text(db) -> str:
+    with TestClient(create_app(db), base_url=BASE) as client:
+        return client.get("/overview").text
+
+
 # -- archiving from the page ----------------------------------------------------------------------
 
 

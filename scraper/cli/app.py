@@ -21,8 +21,10 @@ from scraper.cli.common import (
     out,
     read_archive,
 )
+from scraper.cli.discover import archive_discovered_cmd, discover_cmd, discover_options
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.cli.reports import REPORT_COMMANDS
+from scraper.cli.watch import WATCH_COMMANDS
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
@@ -69,11 +71,15 @@ def cli() -> None:
 @click.option(
     "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
 )
+@click.option("--discover", "discover_sources", is_flag=True,
+              help="INPUTS are sources (feeds, sitemaps, list pages, editions): archive the "
+              "articles `scraper discover` finds there.")  # fmt: skip
+@discover_options
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
-                **fetch_options) -> None:  # fmt: skip
+def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, since, until,
+                pages, as_json, quiet, db_path, **fetch_options) -> None:  # fmt: skip
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -86,6 +92,7 @@ def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
       scraper archive -i urls.txt --per-host 1 --delay 2
       cat urls.txt | scraper archive - --json
       scraper archive --retry-failed
+      scraper archive --discover https://news.example.cn/rss.xml
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
     from scraper.cli.progress import ArchiveProgress, report_summary
@@ -94,6 +101,15 @@ def archive_cmd(inputs, input_list, allow_files, url, as_json, quiet, db_path,
     options = _archive_options(_page_url(url, inputs, input_list), fetch_options)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
+    if discover_sources:
+        summary = archive_discovered_cmd(
+            list(_gather_inputs(inputs, input_list, allow_files)), options, (kind, since, until, pages),
+            db_path, quiet or as_json,
+        )  # fmt: skip
+        report_summary(out, err, summary, as_json)
+        sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
+    if kind or since or until or pages != 1:
+        raise click.UsageError("--kind, --since, --until and --pages need --discover")
     items = _gather_inputs(inputs, input_list, allow_files)
     with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
         summary = run_archive(archive, items, options, progress.start, progress.advance)
@@ -345,7 +361,8 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
-for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS):
+cli.add_command(discover_cmd)
+for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS, *WATCH_COMMANDS):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused, InputListError)

@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from scraper.pipeline.run import PROBLEMS, STATUSES, Outcome, RunSummary
+from scraper.pipeline.outcomes import PROBLEMS, STATUSES, Outcome, RunSummary
 
 SHOWN_FAILURES = 20
 

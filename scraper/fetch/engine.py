@@ -29,6 +29,14 @@ from scraper.version import __version__
 
 USER_AGENT = f"scraper/{__version__} (Chinese news archiver; python-httpx)"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
+# Feeds and sitemaps (discovery) come as XML, and a sitemap.xml.gz as a gzip file.
+FEED_TYPES = PAGE_TYPES | frozenset(
+    {
+        "application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
+        "application/rdf+xml", "application/gzip", "application/x-gzip",
+        "application/octet-stream",
+    }
+)  # fmt: skip
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 
 
@@ -79,6 +87,26 @@ class FetchedPage:
     content_type: str
     charset: str | None
     fetched_at: str
+    etag: str | None = None  # validators, for a later conditional request
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 answer to a conditional request: no content
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to ask for beyond the URL: the content types accepted, and validators (ETag,
+    Last-Modified) that turn the GET into a conditional one."""
+
+    accept: frozenset[str] = PAGE_TYPES
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        conditional = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in conditional.items() if value}
+
+
+PLAIN = Request()
 
 
 class _HostGate:
@@ -140,12 +168,14 @@ class Fetcher:
         self._clients[host] = client
         return client
 
-    async def fetch(self, url: str) -> FetchedPage:
+    async def fetch(self, url: str, request: Request = PLAIN) -> FetchedPage:
         """The page at `url`, retried as configured; raises FetchError (or NotAPage)."""
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return await asyncio.wait_for(self._follow(url), self.settings.total_timeout)
+                return await asyncio.wait_for(
+                    self._follow(url, request), self.settings.total_timeout
+                )
             except FetchError as error:
                 error.attempts = attempt
                 raise
@@ -168,11 +198,11 @@ class Fetcher:
         base = self.settings.backoff * 2 ** (attempt - 1)
         return base * (0.5 + random.random())  # jitter: retries from many tasks do not align
 
-    async def _follow(self, url: str) -> FetchedPage:
+    async def _follow(self, url: str, request: Request) -> FetchedPage:
         visited = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            page_or_next = await self._request(current)
+            page_or_next = await self._request(current, request)
             if isinstance(page_or_next, FetchedPage):
                 return page_or_next
             current = page_or_next
@@ -181,7 +211,7 @@ class Fetcher:
             visited.append(current)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
-    async def _request(self, url: str) -> FetchedPage | str:
+    async def _request(self, url: str, request: Request) -> FetchedPage | str:
         """One GET under the host's politeness gate: the page, or the redirect target."""
         delay = self.settings.delay
         if self.settings.obey_robots:
@@ -192,22 +222,27 @@ class Fetcher:
         gate = self._gates.setdefault(_host(url), _HostGate(self.settings.per_host))
         async with gate.slots, self._slots:  # the host's slot first: waiting on a busy host
             await gate.wait_turn(delay)  # must not hold one of the run's global slots
-            return await self._get(url)
+            return await self._get(url, request)
 
-    async def _get(self, url: str) -> FetchedPage | str:
+    async def _get(self, url: str, request: Request) -> FetchedPage | str:
         client = await self._client(url)
         try:
-            request = client.build_request("GET", url)
-            response = await client.send(request, stream=True)
+            get = client.build_request("GET", url, headers=request.headers())
+            response = await client.send(get, stream=True)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
             raise FetchError(f"bad URL: {error}", stage="url") from None
         try:
-            return await self._handle(url, response)
+            return await self._handle(url, response, request.accept)
         finally:
             await response.aclose()
 
-    async def _handle(self, url: str, response: httpx.Response) -> FetchedPage | str:
+    async def _handle(
+        self, url: str, response: httpx.Response, accept: frozenset[str]
+    ) -> FetchedPage | str:
         status = response.status_code
+        validators = response.headers.get("etag"), response.headers.get("last-modified")
+        if status == 304:
+            return FetchedPage(url, b"", "", None, now_iso(), *validators, not_modified=True)
         if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
             return urljoin(url, response.headers["location"])
         if status in RETRY_STATUSES:
@@ -215,11 +250,16 @@ class Fetcher:
         if status >= 400:
             raise FetchError(f"HTTP {status}", stage="http")
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in PAGE_TYPES:
+        if content_type not in accept:
             raise NotAPage(content_type)
         content = await self._read_body(response)
         return FetchedPage(
-            url, content, content_type or "text/html", response.charset_encoding, now_iso()
+            url,
+            content,
+            content_type or "text/html",
+            response.charset_encoding,
+            now_iso(),
+            *validators,
         )
 
     async def _read_body(self, response: httpx.Response) -> bytes:

@@ -20,75 +20,27 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from scraper.article import Article
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES, page_number
-from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, FetchSettings, NotAPage
+from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, check_page
 from scraper.pipeline.inputs import LISTED_PATH_REFUSED, ListedPath, expand_inputs, looks_like_url
 from scraper.pipeline.item_pages import read_local_page, urls_of_article
+from scraper.pipeline.outcomes import (
+    ArchiveOptions,
+    Outcome,
+    OutcomeCallback,
+    RunSummary,
+)
 from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
 from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
 from scraper.store.errors import DiskFull
 
-
-@dataclass
-class Outcome:
-    input: str
-    status: str  # one of STATUSES
-    article_id: int | None = None
-    title: str | None = None
-    error: str | None = None
-    pages: int = 0
-    warning: str | None = None
-
-
-@dataclass
-class RunSummary:
-    """Counts of every outcome; the outcomes themselves only up to KEPT_OUTCOMES of each kind,
-    so a run over a million URLs keeps flat memory (the failures table has every failure)."""
-
-    counts: Counter = field(default_factory=Counter)
-    outcomes: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES
-    failed: list[Outcome] = field(default_factory=list)  # the first KEPT_OUTCOMES PROBLEMS
-    warnings: list[Outcome] = field(default_factory=list)
-    total: int = 0
-    interrupted: bool = False
-    disk_full: bool = False  # the run stopped: SQLite could not write
-
-    def count_what_is_stored(self, saved: Counter) -> None:
-        """After a run stopped early, count the saves the database holds: a save finishing as
-        the run stops is committed but never reported, one that missed its commit is lost."""
-        for status in ("added", "updated", "unchanged"):
-            self.counts[status] = saved[status]
-
-    def add(self, outcome: Outcome) -> None:
-        self.counts[outcome.status] += 1
-        for kept, wanted in ((self.outcomes, True), (self.failed, outcome.status in PROBLEMS),
-                             (self.warnings, bool(outcome.warning))):  # fmt: skip
-            if wanted and len(kept) < KEPT_OUTCOMES:
-                kept.append(outcome)
-
-
-@dataclass
-class ArchiveOptions:
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    refresh: bool = False  # fetch URLs already archived again (updated only if changed)
-    retry_failed: bool = False
-    url: str | None = None  # the original URL of a single saved page
-    workers: int | None = None  # extraction processes; None: one per core for large runs
-
-
-OutcomeCallback = Callable[[Outcome], None]
-STATUSES = ("added", "updated", "unchanged", "already_archived", "not_an_article", "no_body",
-            "failed")  # fmt: skip
-PROBLEMS = ("not_an_article", "no_body", "failed")  # inputs that were not archived
-KEPT_OUTCOMES = 1000
 PIPELINES_PER_REQUEST_SLOT = 4
 
 
@@ -101,6 +53,19 @@ def run_archive(
 ) -> RunSummary:
     """Archive every input; Ctrl-C stops the run cleanly with `interrupted` set."""
     options = options or ArchiveOptions()
+    return run_loop(run_archive_async(archive, items, options, None, on_total, on_outcome))
+
+
+async def run_archive_async(
+    archive: Archive,
+    items: Iterable[str],
+    options: ArchiveOptions,
+    fetcher: Fetcher | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_outcome: OutcomeCallback | None = None,
+) -> RunSummary:
+    """`run_archive` inside a running event loop. Given a `fetcher`, the run shares its
+    politeness (per-host gates, robots.txt) with whatever else uses it: discovery, re-checks."""
     summary = RunSummary()
 
     def record(outcome: Outcome) -> None:
@@ -113,14 +78,14 @@ def run_archive(
     if on_total:
         on_total(summary.total)
     run = _Run(archive, queue, options, record)
-    stopped = _run_loop(run.main(summary.total))
+    stopped = await run.main(summary.total, fetcher)
     summary.disk_full, summary.interrupted = run.disk_full, stopped and not run.disk_full
     if stopped:
         summary.count_what_is_stored(run.committed)
     return summary
 
 
-def _run_loop(coroutine):
+def run_loop(coroutine):
     """uvloop where it is installed (Linux, macOS): it halves the event loop's own overhead."""
     try:
         import uvloop
@@ -244,7 +209,7 @@ class _Run:
         call = functools.partial(func, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
-    async def main(self, total: int) -> bool:
+    async def main(self, total: int, shared: Fetcher | None = None) -> bool:
         """Process the queue; True when Ctrl-C (or a full disk) stopped it."""
         stop = self.stop
         loop = asyncio.get_running_loop()
@@ -260,7 +225,9 @@ class _Run:
         self.archive.defer_commits(True)
         try:
             with Workers(self.options.workers, total, self.archive.user_words()) as workers:
-                async with Fetcher(self.options.fetch) as fetcher:
+                # A shared Fetcher stays open: its owner closes it.
+                own = Fetcher(self.options.fetch) if shared is None else None
+                async with own or contextlib.nullcontext(shared) as fetcher:
                     # Later pages (c_1_2.htm) wait until everything else is stored: by then those
                     # whose first page was in the list are known as pages of its article.
                     for later_pages in (False, True):

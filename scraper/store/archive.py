@@ -29,7 +29,7 @@ from scraper.store.errors import ArchiveError as ArchiveError  # re-exported
 from scraper.store.errors import NoArchiveError, archive_error
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.raw_pages import RawPage, pack
-from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
+from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION, SOURCES_SQL
 from scraper.store.segment import add_words, index_signature
 from scraper.store.stats import archive_stats
 
@@ -118,6 +118,7 @@ class Archive:
         fresh = "articles" not in tables
         with self.db.conn:
             self.db.executescript(SCHEMA_SQL)
+            self.db.executescript(SOURCES_SQL)
             if not fresh and "url_aliases" not in tables:
                 aliases.backfill(self.db.conn)
             present = set(self.db["articles"].columns_dict)

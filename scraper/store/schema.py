@@ -5,7 +5,8 @@ from __future__ import annotations
 from scraper.article import RECORD_FIELDS
 
 # 2: contentless index with character columns (scraper/store/index.py); 3: url_aliases
-SCHEMA_VERSION = "3"
+# 4: sources (SOURCES_SQL)
+SCHEMA_VERSION = "4"
 ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
     *((name, "TEXT") for name in RECORD_FIELDS),
     ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
@@ -69,5 +70,26 @@ CREATE TABLE IF NOT EXISTS failures (
     attempts INTEGER NOT NULL,
     first_failed_at TEXT NOT NULL,
     last_tried_at TEXT NOT NULL
+);
+"""
+
+# Where discovery looks for new articles (scraper/store/sources.py): kept apart from SCHEMA_SQL
+# so that tables added by other features merge without touching it.
+SOURCES_SQL = """
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,  -- canonical; an edition's template as given
+    kind TEXT,  -- feed | sitemap | page | edition; NULL: read from what it serves
+    name TEXT,
+    every_seconds INTEGER NOT NULL,  -- how often `scraper watch` polls it
+    added_at TEXT NOT NULL,
+    last_polled_at TEXT,
+    etag TEXT,  -- validators of the last answer, for a conditional poll
+    last_modified TEXT,
+    last_error TEXT,  -- NULL when the last poll worked
+    polls INTEGER NOT NULL DEFAULT 0,
+    last_found INTEGER NOT NULL DEFAULT 0,  -- article URLs the last poll found
+    last_new INTEGER NOT NULL DEFAULT 0,  -- of those, archived for the first time
+    total_new INTEGER NOT NULL DEFAULT 0
 );
 """

@@ -41,6 +41,7 @@ from scraper.export.formats import (
 from scraper.fetch.decode import decode_page
 from scraper.search.engine import QueryError
 from scraper.store.archive import Archive, ArchiveError, NoArchiveError
+from scraper.store.sources import list_sources
 from scraper.web.archive_pages import archive_form, archive_submit, job_page
 from scraper.web.jobs import MAX_FORM_BYTES, Jobs
 from scraper.web.state import Connections, WebState
@@ -300,7 +301,8 @@ def export(request: Request) -> Response:
 
 
 def overview(request: Request) -> Response:
-    """Counts per site, 来源 and month, and the latest failures with their reasons."""
+    """Counts per site, 来源 and month, the kept sources with their last poll, and the latest
+    failures with their reasons."""
     archive = _web(request).connections.get()
     stats = archive.stats()
     charts = {
@@ -309,7 +311,7 @@ def overview(request: Request) -> Response:
         "sources": chart(stats["by_source"], "source"),
     }
     return render(request, "overview.html", stats=stats, charts=charts,
-                  failures=archive.failures(FAILURES_SHOWN))  # fmt: skip
+                  sources=list_sources(archive), failures=archive.failures(FAILURES_SHOWN))  # fmt: skip
 
 
 FAILURES_SHOWN = 50
