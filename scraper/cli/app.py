@@ -13,8 +13,18 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
+from scraper.cli.common import (
+    db_option,
+    err,
+    fetch_options,
+    fetch_settings,
+    filter_options,
+    open_archive,
+    out,
+    read_archive,
+)
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.watch import WATCH_COMMANDS
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
@@ -40,30 +50,11 @@ def cli() -> None:
 @click.option("-i", "--input-list", type=click.File("r", encoding="utf-8"), multiple=True,
               help="File listing URLs/paths, one per line (# comments).")  # fmt: skip
 @click.option("--url", help="The original URL of a single saved page.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Requests in flight in all.")  # fmt: skip
-@click.option("--per-host", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Requests in flight to one host.")  # fmt: skip
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
-              help="Seconds between requests to one host (robots Crawl-delay can raise it).")  # fmt: skip
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 3600),
-              help="Seconds allowed for one attempt at a page.")  # fmt: skip
-@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20))
-@click.option("--max-size", default=10.0, show_default=True, type=click.FloatRange(0.001, 1024),
-              help="Largest page accepted, in MB (also after decompression).")  # fmt: skip
-@click.option(
-    "--user-agent", help="User-Agent header [default: scraper/VERSION (Chinese news archiver)]."
-)
-@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@fetch_options
 @click.option("--refresh", is_flag=True, help="Fetch archived URLs again; update if changed.")
 @click.option("--retry-failed", is_flag=True, help="Also retry the URLs that failed before.")
-@click.option(
-    "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
+def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **flags) -> None:
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -81,7 +72,7 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
-    options = _archive_options(url, fetch_options)
+    options = _archive_options(url, flags)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
     items = _gather_inputs(inputs, input_list)
@@ -92,21 +83,9 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
 
 
 def _archive_options(url: str | None, flags: dict):
-    from scraper.fetch.engine import USER_AGENT, FetchSettings
     from scraper.pipeline.run import ArchiveOptions
 
-    max_bytes = int(flags["max_size"] * 2**20)
-    settings = FetchSettings(
-        concurrency=flags["concurrency"],
-        per_host=flags["per_host"],
-        delay=flags["delay"],
-        total_timeout=flags["timeout"],
-        retries=flags["retries"],
-        max_bytes=max_bytes,
-        max_decoded_bytes=max_bytes,
-        user_agent=flags["user_agent"] or USER_AGENT,
-        obey_robots=not flags["ignore_robots"],
-    )
+    settings = fetch_settings(flags)
     return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
 
 
@@ -324,7 +303,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
-for command in MAINTENANCE_COMMANDS:
+for command in (*MAINTENANCE_COMMANDS, *WATCH_COMMANDS):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError)

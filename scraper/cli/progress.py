@@ -22,16 +22,17 @@ from scraper.pipeline.run import Outcome, RunSummary
 
 STATUSES = ("added", "updated", "unchanged", "skipped", "failed")
 SHOWN_FAILURES = 20
+RECHECK_AS = {"unreachable": "failed"}
 
 
 class ArchiveProgress:
     """A rich progress bar (done / failed / skipped, rate, ETA) when stderr is a terminal."""
 
-    def __init__(self, console: Console, quiet: bool) -> None:
+    def __init__(self, console: Console, quiet: bool, label: str = "archiving") -> None:
         self.enabled = console.is_terminal and not quiet
         self.counts: Counter = Counter()
         self.progress = Progress(
-            TextColumn("[bold]archiving"),
+            TextColumn(f"[bold]{label}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn(
@@ -59,7 +60,9 @@ class ArchiveProgress:
                                            rate="")  # fmt: skip
 
     def advance(self, outcome: Outcome) -> None:
-        self.counts[outcome.status] += 1
+        # a re-check's outcome: unreachable counts as failed, the others as done
+        status = getattr(outcome, "status", None) or RECHECK_AS.get(outcome.outcome, "unchanged")
+        self.counts[status] += 1
         if self.task is None:
             return
         done = sum(self.counts.values())

@@ -52,10 +52,13 @@ class FetchSettings:
 class FetchError(Exception):
     """A page that could not be fetched; `stage` says where, the message is one line."""
 
-    def __init__(self, message: str, stage: str = "fetch", attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, stage: str = "fetch", attempts: int = 1, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.stage = stage
         self.attempts = attempts
+        self.status = status  # the HTTP status that ended it, if any (a re-check reads 404/410)
 
 
 class NotAPage(FetchError):
@@ -66,9 +69,12 @@ class NotAPage(FetchError):
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
 
 
 @dataclass
@@ -78,6 +84,9 @@ class FetchedPage:
     content_type: str
     charset: str | None
     fetched_at: str
+    status: int = 200  # 304: not modified since the validators given (content is empty)
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class _HostGate:
@@ -139,19 +148,23 @@ class Fetcher:
         self._clients[host] = client
         return client
 
-    async def fetch(self, url: str) -> FetchedPage:
-        """The page at `url`, retried as configured; raises FetchError (or NotAPage)."""
+    async def fetch(self, url: str, validators: dict[str, str] | None = None) -> FetchedPage:
+        """The page at `url`, retried as configured; raises FetchError (or NotAPage).
+        `validators` (If-None-Match, If-Modified-Since) make it a conditional request: a 304
+        comes back as a page with status 304 and no content."""
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return await asyncio.wait_for(self._follow(url), self.settings.total_timeout)
+                following = self._follow(url, validators or {})
+                return await asyncio.wait_for(following, self.settings.total_timeout)
             except FetchError as error:
                 error.attempts = attempt
                 raise
             except (_Retryable, httpx.TransportError, asyncio.TimeoutError) as error:
                 message = _describe(error)
                 if attempt == attempts:
-                    raise FetchError(message, attempts=attempt) from None
+                    status = getattr(error, "status", None)
+                    raise FetchError(message, attempts=attempt, status=status) from None
                 await asyncio.sleep(self._backoff(attempt, getattr(error, "retry_after", None)))
         raise AssertionError("unreachable")
 
@@ -161,11 +174,11 @@ class Fetcher:
         base = self.settings.backoff * 2 ** (attempt - 1)
         return base * (0.5 + random.random())  # jitter: retries from many tasks do not align
 
-    async def _follow(self, url: str) -> FetchedPage:
+    async def _follow(self, url: str, validators: dict[str, str]) -> FetchedPage:
         visited = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            page_or_next = await self._request(current)
+            page_or_next = await self._request(current, validators)
             if isinstance(page_or_next, FetchedPage):
                 return page_or_next
             current = page_or_next
@@ -174,7 +187,7 @@ class Fetcher:
             visited.append(current)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
-    async def _request(self, url: str) -> FetchedPage | str:
+    async def _request(self, url: str, validators: dict[str, str]) -> FetchedPage | str:
         """One GET under the host's politeness gate: the page, or the redirect target."""
         delay = self.settings.delay
         if self.settings.obey_robots:
@@ -185,12 +198,12 @@ class Fetcher:
         gate = self._gates.setdefault(_host(url), _HostGate(self.settings.per_host))
         async with gate.slots, self._slots:  # the host's slot first: waiting on a busy host
             await gate.wait_turn(delay)  # must not hold one of the run's global slots
-            return await self._get(url)
+            return await self._get(url, validators)
 
-    async def _get(self, url: str) -> FetchedPage | str:
+    async def _get(self, url: str, validators: dict[str, str]) -> FetchedPage | str:
         client = await self._client(url)
         try:
-            request = client.build_request("GET", url)
+            request = client.build_request("GET", url, headers=validators)
             response = await client.send(request, stream=True)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
             raise FetchError(f"bad URL: {error}", stage="url") from None
@@ -203,17 +216,18 @@ class Fetcher:
         status = response.status_code
         if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
             return urljoin(url, response.headers["location"])
+        if status == 304:
+            return FetchedPage(url, b"", "", None, now_iso(), 304, *_validators(response))
         if status in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {status}", _retry_after(response))
+            raise _Retryable(f"HTTP {status}", _retry_after(response), status)
         if status >= 400:
-            raise FetchError(f"HTTP {status}", stage="http")
+            raise FetchError(f"HTTP {status}", stage="http", status=status)
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in PAGE_TYPES:
             raise NotAPage(content_type)
         content = await self._read_body(response)
-        return FetchedPage(
-            url, content, content_type or "text/html", response.charset_encoding, now_iso()
-        )
+        return FetchedPage(url, content, content_type or "text/html", response.charset_encoding,
+                           now_iso(), status, *_validators(response))  # fmt: skip
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         s = self.settings
@@ -285,6 +299,11 @@ class _Decompressor:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _validators(response: httpx.Response) -> tuple[str | None, str | None]:
+    """ETag and Last-Modified, for the next check's conditional request."""
+    return response.headers.get("etag"), response.headers.get("last-modified")
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -21,17 +21,17 @@ import zstandard
 
 from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
-from scraper.store import aliases
+from scraper.store import aliases, versions
 from scraper.store import index as search_index
 from scraper.store.connect import ArchiveError, NoArchiveError, describe_db_error, open_connection
 from scraper.store.dupes import assign_cluster
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.raw_pages import RawPage, pack
-from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
+from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION, WATCH_SCHEMA_SQL
 from scraper.store.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
-_COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN))  # an article record
+_COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN, versions.RECORD_COLUMNS_SQL))
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
 
 
@@ -102,6 +102,7 @@ class Archive:
         fresh = "articles" not in tables
         with self.db.conn:
             self.db.executescript(SCHEMA_SQL)
+            self.db.executescript(WATCH_SCHEMA_SQL)
             if not fresh and "url_aliases" not in tables:
                 aliases.backfill(self.db.conn)
             present = set(self.db["articles"].columns_dict)
@@ -149,13 +150,15 @@ class Archive:
         entry: IndexEntry | None = None,
         *,
         keep_id: int | None = None,
+        keep_version: bool = True,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
         `entry` is the article's search index entry when a worker process already segmented it
         (segmentation is most of a save's CPU). `keep_id` is the id a restored article had,
-        kept for a new article when no other article holds it.
+        kept for a new article when no other article holds it. `keep_version`: changed content
+        keeps the old version (a re-extraction of the same pages has none to keep).
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -163,7 +166,7 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), entry, keep_id)
+            return self._write(record, list(raw_pages), entry, keep_id, keep_version)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(describe_db_error(self.path, error)) from None
 
@@ -173,6 +176,7 @@ class Archive:
         raw_pages: list[RawPage],
         entry: IndexEntry | None,
         keep_id: int | None = None,
+        keep_version: bool = True,
     ) -> SaveResult:
         existing = self._row(
             "SELECT id, content_hash, index_tokens FROM articles WHERE url = ?", record["url"]
@@ -189,6 +193,8 @@ class Archive:
             if existing:
                 row.pop("archived_at")
                 article_id, status = existing["id"], "updated"
+                if keep_version:
+                    versions.keep_superseded(self.db.conn, article_id, move_pages=bool(raw_pages))
                 assignments = ", ".join(f"{name} = ?" for name in row)
                 self._sql(
                     f"UPDATE articles SET {assignments} WHERE id = ?", *row.values(), article_id
