@@ -452,3 +452,23 @@ def test_csv_exports_carry_the_watch_columns(site, archived, db, clock, run_cli)
     header, row = list(csv.reader(io.StringIO(text)))
     assert header[-3:] == ["status", "versions", "deleted_at"]
     assert row[-3:] == ["suspected", "1", ""]
+
+
+def test_status_filters_in_search_and_export(site, archived, db, clock, run_cli):
+    kept = archived("/news/2026/1129/a.html")
+    gone = archived("/news/2026/1129/b.html", page(title="江城地铁三号线今日开通"))
+    site.add("/news/2026/1129/b.html", lambda request: _html("gone", 404))
+    check(db, clock, checks=1, hours=0)
+
+    def ids(*args: str) -> list[int]:
+        result = run_cli(*args, "--db", db)
+        assert result.code == 0, result.err
+        return sorted(json.loads(line)["id"] for line in result.out.splitlines())
+
+    assert ids("search", "status:deleted", "--json") == [gone]
+    assert ids("search", "江城", "-status:deleted", "--json") == [kept]
+    assert ids("search", "江城", "--status", "live", "--json") == [kept]
+    assert ids("export", "--format", "jsonl", "--status", "deleted") == [gone]
+    assert ids("export", "--format", "jsonl", "--status", "edited") == []
+    bad = run_cli("search", "status:gone", "--db", db)
+    assert bad.code != 0 and "unknown status 'gone'" in bad.err and "Traceback" not in bad.err

@@ -193,12 +193,13 @@ def stats_cmd(as_json: bool, db_path: str | None) -> None:
               help="One hit per story (copies of it archived from other captures or portals).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
-def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
-               db_path):  # fmt: skip
+def search_cmd(query, since, until, site, source, status, limit, sort, count_only, collapse,
+               as_json, db_path):  # fmt: skip
     """Search the archive. Words are ANDed (AND); OR between two terms; -word or NOT word
     excludes; "…" is an exact phrase (every article containing it); title:word looks in
-    titles; site:, source:, since:, until: filter (-site:, -source: exclude). Filters without
-    words list the matching articles, newest first. Each hit starts with its article id (#1,
+    titles; site:, source:, since:, until:, status: (live, edited, suspected, deleted) filter
+    (-site:, -source:, -status: exclude). Filters without words list the matching articles,
+    newest first. Each hit starts with its article id (#1,
     for `scraper show 1`); copies of one story are shown once unless --no-collapse.
 
     \b
@@ -208,7 +209,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
       scraper search 新质生产力 site:gmw.cn since:2024 --sort date
     """
     text = " ".join(query)
-    filters = {"since": since, "until": until, "site": site, "source": source}
+    filters = {"since": since, "until": until, "site": site, "source": source, "status": status}
     with read_archive(db_path) as archive:
         stale = archive.stale_index()
         if stale:
@@ -259,7 +260,7 @@ def _print_hit(hit) -> None:
 @click.option("--with-raw", is_flag=True,
               help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
 @db_option
-def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, with_raw,
+def export_cmd(fmt, out_path, query, since, until, site, source, status, limit, sort, with_raw,
                db_path) -> None:  # fmt: skip
     """Export articles as txt, md, jsonl or csv (stdout unless --out).
 
@@ -271,7 +272,7 @@ def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, wi
     """
     if with_raw and fmt != "jsonl":
         raise click.UsageError("--with-raw needs --format jsonl")
-    filters = {"since": since, "until": until, "site": site, "source": source}
+    filters = {"since": since, "until": until, "site": site, "source": source, "status": status}
     with read_archive(db_path) as archive:
         records = select_records(archive, query, sort, filters)
         if with_raw:

@@ -33,13 +33,18 @@ def read_archive(db_path: str | None) -> Archive:
 
 
 def filter_options(func):
-    """--since/--until/--site/--source, shared by search and export."""
+    """--since/--until/--site/--source/--status, shared by search and export."""
     for option in reversed(
         [
             click.option("--since", metavar="DATE", help="Published on/after YYYY[-MM[-DD]]."),
             click.option("--until", metavar="DATE", help="Published on/before YYYY[-MM[-DD]]."),
             click.option("--site", help="Only this site (domain), e.g. gmw.cn."),
             click.option("--source", help="Only articles whose 来源 contains this text."),
+            click.option(
+                "--status",
+                type=click.Choice(("live", "edited", "suspected", "deleted")),
+                help="Only articles re-checking found so (`scraper recheck`).",
+            ),
         ]
     ):
         func = option(func)
