@@ -472,3 +472,33 @@ def test_status_filters_in_search_and_export(site, archived, db, clock, run_cli)
     assert ids("export", "--format", "jsonl", "--status", "edited") == []
     bad = run_cli("search", "status:gone", "--db", db)
     assert bad.code != 0 and "unknown status 'gone'" in bad.err and "Traceback" not in bad.err
+
+
+# --- the web app ----------------------------------------------------------------------------------
+
+
+def test_web_app_shows_badges_versions_a_diff_and_recent_changes(site, archived, db, clock):
+    from starlette.testclient import TestClient
+
+    from scraper.web.app import create_app
+
+    edited = archived("/news/2026/1129/a.html")
+    gone = archived("/news/2026/1129/b.html", page(title="江城地铁三号线今日开通"))
+    site.add("/news/2026/1129/a.html", page(body=EDITED))
+    site.add("/news/2026/1129/b.html", lambda request: _html("gone", 404))
+    check(db, clock, checks=1, hours=0)
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8765") as client:
+        results = client.get("/", params={"q": "江城"}).text
+        assert "已删除 · 2026-11-29" in results and "已修改 1 次" in results
+        article = client.get(f"/article/{gone}").text
+        assert "已删除 · 2026-11-29" in article and f"/article/{gone}/history" in article
+        versions = client.get(f"/article/{edited}/history").text
+        assert versions.count('<tr class="version">') == 2
+        assert "<del>智慧公交线路今日正式开通运营，覆盖新区十二个社区。第1段。</del>" in versions
+        assert f"<ins>{EDITED}第1段。</ins>" in versions
+        assert client.get(f"/article/{edited}/history", params={"from": "0"}).status_code == 400
+        assert client.get("/article/999/history").status_code == 404
+        overview = client.get("/overview").text
+        deleted_part = overview.split('id="recently-deleted"')[1].split("</section>")[0]
+        edited_part = overview.split('id="recently-edited"')[1].split("</section>")[0]
+        assert "江城地铁三号线今日开通" in deleted_part and TITLE in edited_part

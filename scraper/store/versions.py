@@ -8,6 +8,7 @@ fields and its raw pages (moved, not copied, so an edit costs one new raw page).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -129,3 +130,35 @@ def _dicts(conn: sqlite3.Connection, sql: str, *params: object) -> list[dict]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def badges(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
+    """status, deleted_at and edits (versions - 1) of the given articles that have any of
+    them (a live article never edited has no badge)."""
+    rows = conn.execute(
+        "SELECT a.id, coalesce(w.status, 'live'), w.deleted_at,"
+        " (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id)"
+        " FROM articles a LEFT JOIN article_watch w ON w.article_id = a.id"
+        " WHERE a.id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    ).fetchall()
+    return {
+        article_id: {"status": status, "deleted_at": deleted_at, "edits": edits}
+        for article_id, status, deleted_at, edits in rows
+        if status != "live" or edits
+    }
+
+
+def recent_changes(conn: sqlite3.Connection, outcome: str, limit: int = 20) -> list[dict]:
+    """The latest articles whose check ended `outcome` (deleted, edited), newest first."""
+    return _dicts(
+        conn,
+        "SELECT e.article_id AS id, a.title, a.url, max(e.checked_at) AS checked_at"
+        " FROM article_events e JOIN articles a ON a.id = e.article_id WHERE e.outcome = ?"
+        " AND (? != 'deleted' OR a.id IN"  # a restored article is no longer deleted
+        " (SELECT article_id FROM article_watch WHERE status = 'deleted'))"
+        " GROUP BY e.article_id ORDER BY checked_at DESC LIMIT ?",
+        outcome,
+        outcome,
+        limit,
+    )
