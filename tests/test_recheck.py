@@ -293,6 +293,19 @@ def test_an_etag_server_answers_304_and_sends_no_page(site, archived, db, clock)
     assert state(db, article_id)["events"][-1]["detail"] == "not modified (HTTP 304)"
 
 
+def test_a_captcha_page_s_etag_is_never_used_for_the_article(site, archived, db, clock):
+    def captcha(request):
+        if request.headers.get("If-None-Match") == '"captcha"':
+            return Response(status=304, headers={"ETag": '"captcha"'})
+        return _html("<html><body><p>请完成验证</p></body></html>", ETag='"captcha"')
+
+    archived()
+    site.add("/news/2026/1129/a.html", captcha)
+    assert check(db, clock) == {"unreachable": 1}
+    assert check(db, clock) == {"unreachable": 1}  # not a 304 "unchanged"
+    assert site.server.log[-1][0].headers.get("If-None-Match") is None
+
+
 # --- selection and the schedule -----------------------------------------------------------------
 
 

@@ -158,7 +158,9 @@ class _Recheck:
         now = self.options.clock()
         new_state, outcome = apply_evidence(state, evidence.kind, now, stored["archived_at"],
                                             self.options.confirm)  # fmt: skip
-        if evidence.etag or evidence.last_modified:
+        # Validators only from a page that holds the article: a captcha page's ETag would
+        # answer 304 for the article next time.
+        if evidence.kind in ("same", "changed") and (evidence.etag or evidence.last_modified):
             new_state.etag, new_state.last_modified = evidence.etag, evidence.last_modified
         await self._db(self._write, new_state, outcome, evidence, iso(now))
         return CheckOutcome(article_id, url, outcome, evidence.detail)
