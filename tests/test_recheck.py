@@ -515,3 +515,37 @@ def test_web_app_shows_badges_versions_a_diff_and_recent_changes(site, archived,
         deleted_part = overview.split('id="recently-deleted"')[1].split("</section>")[0]
         edited_part = overview.split('id="recently-edited"')[1].split("</section>")[0]
         assert "江城地铁三号线今日开通" in deleted_part and TITLE in edited_part
+
+
+# --- the rules as data and functions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "front"), [
+    ("http://a.cn/", True), ("http://a.cn", True), ("http://a.cn/news/", True),
+    ("http://a.cn/index.html", True), ("http://a.cn/world/default.htm", True),
+    ("http://a.cn/guonei", True), ("http://a.cn/news/2026/1129/a.html", False),
+    ("http://a.cn/c_38301846.htm", False),
+])  # fmt: skip
+def test_home_and_section_urls(url, front):
+    from scraper.extract.notices import is_front_or_section
+
+    assert is_front_or_section(url) is front
+
+
+def test_the_schedule_decays_with_age():
+    from scraper.pipeline.watch_rules import check_interval
+
+    assert check_interval(timedelta(hours=3)) == timedelta(hours=1)
+    assert check_interval(timedelta(days=3)) == timedelta(days=1)
+    assert check_interval(timedelta(days=300)) == timedelta(days=7)
+
+
+def test_diff_and_history_errors_are_one_line(site, archived, db, run_cli):
+    article_id = archived()
+    for args in (("diff", str(article_id), "1", "3"), ("diff", str(article_id), "1"),
+                 ("history", "999"), ("history", "http://nowhere.cn/x.html")):  # fmt: skip
+        result = run_cli(*args, "--db", db)
+        assert result.code == 2 and result.err.count("\n") == 1, args
+        assert "Traceback" not in result.err
+    single = run_cli("diff", str(article_id), "--json", "--db", db)
+    assert json.loads(single.out)["removed"] == [] and json.loads(single.out)["added"] == []
