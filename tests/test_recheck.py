@@ -12,6 +12,7 @@ from conftest import TITLE, page
 from werkzeug import Response
 
 import scraper
+from scraper.extract.page import EXTRACTOR_VERSION
 from scraper.fetch.engine import FetchSettings
 from scraper.pipeline.recheck import RecheckOptions, recheck
 from scraper.pipeline.recheck_select import Selection
@@ -549,3 +550,21 @@ def test_diff_and_history_errors_are_one_line(site, archived, db, run_cli):
         assert "Traceback" not in result.err
     single = run_cli("diff", str(article_id), "--json", "--db", db)
     assert json.loads(single.out)["removed"] == [] and json.loads(single.out)["added"] == []
+
+
+def test_articles_from_saved_files_are_not_rechecked(db, clock):
+    with scraper.Archive(db) as archive:
+        archive.save(scraper.Article(url="file:///tmp/saved.html", title="标题", body="正文"))
+    assert check(db, clock) == {}
+
+
+@pytest.mark.parametrize(("extractor_version", "expected"),
+                         [("0", "unchanged"), (EXTRACTOR_VERSION, "edited")])  # fmt: skip
+def test_an_extractor_upgrade_is_not_an_edit(site, archived, db, clock, extractor_version,
+                                             expected):  # fmt: skip
+    archived()
+    with scraper.Archive(db) as archive:  # as an older extractor read the same page
+        archive.db.execute("UPDATE articles SET body = '旧的提取结果', content_hash = 'old',"
+                           " extractor_version = ?", [extractor_version])  # fmt: skip
+        archive.commit()
+    assert check(db, clock) == {expected: 1}

@@ -27,8 +27,8 @@ from scraper.pipeline.recheck_select import Selection, finish_selection, select_
 from scraper.pipeline.run import KEPT_OUTCOMES, PIPELINES_PER_REQUEST_SLOT, _run_loop
 from scraper.pipeline.watch_evidence import Evidence, inspect_page, judge_page
 from scraper.pipeline.watch_rules import Confirmation, apply_evidence, iso
-from scraper.pipeline.workers import Workers
-from scraper.store.archive import Archive, RawPage
+from scraper.pipeline.workers import Workers, process_page
+from scraper.store.archive import Archive, RawPage, content_hash
 from scraper.store.versions import save_check, watch
 
 OUTCOMES = ("unchanged", "edited", "suspected", "deleted", "unreachable", "restored")
@@ -167,14 +167,11 @@ class _Recheck:
 
     def _read(self, article_id: int) -> tuple:
         conn = self.archive.db.conn
+        names = ("id", "url", "title", "body", "content_hash", "archived_at", "extractor_version")
         row = conn.execute(
-            "SELECT url, title, body, content_hash, archived_at FROM articles WHERE id = ?",
-            [article_id],
+            f"SELECT {', '.join(names)} FROM articles WHERE id = ?", [article_id]
         ).fetchone()
-        stored = dict(
-            zip(("url", "title", "body", "content_hash", "archived_at"), row, strict=True)
-        )
-        return watch(conn, article_id), stored
+        return watch(conn, article_id), dict(zip(names, row, strict=True))
 
     def _write(self, state, outcome: str, evidence: Evidence, stamp: str) -> None:
         """The check's event, the watch state and (for new content) the new version, in one
@@ -221,9 +218,28 @@ class _Recheck:
         article.url = stored["url"]
         entry = results[0].entry if len(results) == 1 else await workers.index_entry(article)
         evidence = judge_page(url, page.url, first.notice, article, stored)
+        upgraded = stored["extractor_version"] != EXTRACTOR_VERSION
+        if (
+            evidence.kind == "changed"
+            and upgraded
+            and await self._reads_the_same(stored, article, workers)
+        ):
+            evidence = Evidence("same", "the same content (archived by an older extractor)")
         evidence.article, evidence.raw_pages, evidence.entry = article, raws, entry
         evidence.etag, evidence.last_modified = page.etag, page.last_modified
         return evidence
+
+    async def _reads_the_same(self, stored: dict, article, workers) -> bool:
+        """Whether the archived pages, read by today's extractor, give the new content: an
+        extractor upgrade is not an edit of the article."""
+        raws = await self._db(self.archive.raw_pages, stored["id"])
+        if not raws:
+            return False
+        results = [await workers.call(process_page, raw.content, raw.url, raw.encoding,
+                                      raw.fetched_at) for raw in raws]  # fmt: skip
+        again = merge_pages([r.article for r in results])
+        again.url = stored["url"]
+        return content_hash(again.to_dict()) == content_hash(article.to_dict())
 
 
 def _validators(state) -> dict[str, str]:

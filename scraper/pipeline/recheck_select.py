@@ -1,5 +1,6 @@
 """Which archived articles a re-check run takes: given ids/URLs, every article (--all), those
-due on the schedule (--due), narrowed by --since/--until (published) and --site.
+due on the schedule (--due), narrowed by --since/--until (published) and --site. Only
+articles archived from http(s) URLs: a saved page has no server to ask.
 
 Resuming: a run records when it began (in the archive's meta table, per selection); until it
 finishes, the same selection skips the articles already checked since then, so a re-run
@@ -42,6 +43,7 @@ def select_articles(archive: Archive, selection: Selection, now: datetime) -> li
     """(id, url) of the articles to check, in id order."""
     selection.check()
     where, params = filter_sql(selection.since, selection.until, selection.site, alias="a")
+    where += " AND (a.url LIKE 'http://%' OR a.url LIKE 'https://%')"  # saved files: no server
     if selection.keys:
         ids = [_article_id(archive, key) for key in selection.keys]
         where += " AND a.id IN (SELECT value FROM json_each(?))"
