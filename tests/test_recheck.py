@@ -126,6 +126,7 @@ def test_an_edited_paragraph_keeps_both_versions_and_their_raw_pages(site, archi
     assert "覆盖新区十二个社区" in found["versions"][0]["body"]
     assert EDITED in found["versions"][1]["body"]
     assert found["versions"][1]["first_seen"] == clock.now.isoformat(timespec="seconds")
+    assert found["events"][0]["detail"] == "changed: body (-3/+3 paragraphs)"
     with scraper.Archive(db) as archive:
         assert EDITED in archive.get(article_id)["body"]  # the row is the latest version
         assert version_page_count(archive.db.conn, article_id) == 1  # the old raw page kept

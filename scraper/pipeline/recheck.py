@@ -167,7 +167,8 @@ class _Recheck:
 
     def _read(self, article_id: int) -> tuple:
         conn = self.archive.db.conn
-        names = ("id", "url", "title", "body", "content_hash", "archived_at", "extractor_version")
+        names = ("id", "url", "title", "source", "author", "editor", "published_at", "body",
+                 "content_hash", "archived_at", "extractor_version")  # fmt: skip
         row = conn.execute(
             f"SELECT {', '.join(names)} FROM articles WHERE id = ?", [article_id]
         ).fetchone()

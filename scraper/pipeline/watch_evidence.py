@@ -15,6 +15,7 @@ from scraper.pipeline.workers import PageResult, process_page
 from scraper.store.archive import content_hash
 from scraper.store.index import IndexEntry
 from scraper.store.raw_pages import RawPage
+from scraper.store.version_diff import diff_versions
 
 UNRELATED_OVERLAP = 0.1  # below this share of common character pairs, another article
 
@@ -67,9 +68,12 @@ def judge_page(
 
 
 def changed_fields(article: Article, stored: dict) -> str:
-    """Which parts changed, for the event: "title, body" (the diff has the details)."""
-    names = [name for name in ("title", "body") if getattr(article, name) != stored.get(name)]
-    return "changed: " + (", ".join(names) if names else "credits or time")
+    """What changed, for the event: "changed: title, body (-1/+2 paragraphs)"."""
+    changes = diff_versions(stored, article.to_dict())
+    names = list(changes["fields"])
+    if article.body != stored.get("body"):
+        names.append(f"body (-{len(changes['removed'])}/+{len(changes['added'])} paragraphs)")
+    return "changed: " + (", ".join(names) or "the site")
 
 
 def _moved(asked: str, landed: str) -> bool:
