@@ -372,10 +372,10 @@ def test_cli_recheck_history_diff_and_export(site, archived, db, run_cli):
 SLOW_PAGES = 16
 
 
-def test_kill_9_mid_recheck_loses_nothing_and_the_same_command_resumes(site, db, tmp_path):
-    import signal
-    import sqlite3
-    import subprocess
+@pytest.fixture
+def slow_edits(site, db) -> list[str]:
+    """SLOW_PAGES archived articles whose pages are now edited and answer slowly; returns
+    the `scraper recheck --all` command line."""
     import sys
 
     paths = [f"/news/2026/1129/{n}.html" for n in range(SLOW_PAGES)]
@@ -390,12 +390,42 @@ def test_kill_9_mid_recheck_loses_nothing_and_the_same_command_resumes(site, db,
 
     for path in paths:
         site.add(path, slow_edit)
-    command = [sys.executable, "-m", "scraper", "recheck", "--all", "--db", str(db), "--delay",
-               "0", "--retries", "0", "--concurrency", "2", "--workers", "1", "--json"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return [sys.executable, "-m", "scraper", "recheck", "--all", "--db", str(db), "--delay", "0",
+            "--retries", "0", "--concurrency", "2", "--workers", "1", "--json"]  # fmt: skip
+
+
+def _started(command: list[str], db, checks: int = 3):
+    """The re-check running, once it has committed `checks` checks."""
+    import subprocess
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while _events(db) < 3 and time.monotonic() < deadline:
+    while _events(db) < checks and time.monotonic() < deadline:
         time.sleep(0.05)
+    return process
+
+
+def test_ctrl_c_mid_recheck_stops_cleanly_with_exit_130(slow_edits, db):
+    import signal
+
+    process = _started(slow_edits, db)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["interrupted"] is True
+    # a check whose write was under way when Ctrl-C came is committed, if not yet counted
+    assert 3 <= summary["edited"] <= _events(db) < SLOW_PAGES
+
+
+def test_kill_9_mid_recheck_loses_nothing_and_the_same_command_resumes(site, db, slow_edits):
+    import signal
+    import sqlite3
+    import subprocess
+
+    paths = [f"/news/2026/1129/{n}.html" for n in range(SLOW_PAGES)]
+    command = slow_edits
+    process = _started(command, db)
     process.send_signal(signal.SIGKILL)
     process.wait()
     checked = _events(db)
