@@ -42,6 +42,8 @@ _CREDIT = re.compile(r"\s*\(作者:[^)]*\)$")
 _SENTENCE = re.compile(r"(?<=[。！？])")
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 _NEWS_PATH = re.compile(rb"/news/(\d{1,9})\.html")
+BYTES_PATH = b"/stats/bytes"  # how many bytes the server has sent (the re-check benchmark)
+_sent = [0]  # in the server process: bytes written to every connection
 
 HEADLINES = (
     "工业互联网赋能制造业数字化转型提速",
@@ -179,10 +181,12 @@ def render(pool: list[tuple[bytes | str, ...]], n: int) -> bytes:
 # --- server --------------------------------------------------------------------------------
 
 
-def _response(status: str, body: bytes, content_type: str, keep_alive: bool) -> bytes:
+def _response(
+    status: str, body: bytes, content_type: str, keep_alive: bool, extra: str = ""
+) -> bytes:
     head = (
         f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+        f"{extra}Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
     )
     return head.encode("latin-1") + body
 
@@ -232,19 +236,29 @@ class HttpProtocol(asyncio.Protocol):
         if method != b"GET":
             self._send(_response("405 Method Not Allowed", b"", "text/plain", False), False)
             return
-        self._send(self._route(target.split(b"?", 1)[0], keep_alive), keep_alive)
+        validator = headers.get(b"if-none-match")
+        self._send(self._route(target.split(b"?", 1)[0], keep_alive, validator), keep_alive)
 
-    def _route(self, path: bytes, keep_alive: bool) -> bytes:
+    def _route(self, path: bytes, keep_alive: bool, if_none_match: bytes | None = None) -> bytes:
         if path == b"/robots.txt":
             return _response("200 OK", ROBOTS, "text/plain; charset=utf-8", keep_alive)
+        if path == BYTES_PATH:
+            return _response("200 OK", str(_sent[0]).encode(), "text/plain", keep_alive)
         match = _NEWS_PATH.fullmatch(path)
-        if match:
+        if match:  # pages never change: article n's ETag is "n" (the re-check benchmark's 304s)
+            etag = f'"{int(match[1])}"'
+            if if_none_match == etag.encode():
+                return _response(
+                    "304 Not Modified", b"", "text/html", keep_alive, f"ETag: {etag}\r\n"
+                )
             page = render(self.pool, int(match[1]))
-            return _response("200 OK", page, "text/html; charset=utf-8", keep_alive)
+            return _response("200 OK", page, "text/html; charset=utf-8", keep_alive,
+                             f"ETag: {etag}\r\n")  # fmt: skip
         return _response("404 Not Found", b"not found\n", "text/plain", keep_alive)
 
     def _send(self, data: bytes, keep_alive: bool) -> None:
         assert self.transport is not None
+        _sent[0] += len(data)
         self.transport.write(data)
         if not keep_alive:
             self.transport.close()  # after the buffered response is flushed

@@ -51,3 +51,6 @@ class Article:
 # Fields the archive adds to every article; an exported record is RECORD_FIELDS, in this order.
 ARCHIVE_FIELDS = ("extractor_version", "content_hash", "archived_at", "updated_at")
 RECORD_FIELDS = tuple(f.name for f in fields(Article)) + ARCHIVE_FIELDS
+# What re-checking adds to an exported record: live/suspected/deleted, how many versions, when
+# the deletion was first seen (scraper/store/versions.py).
+WATCH_FIELDS = ("status", "versions", "deleted_at")

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper.export.formats import (
+    CSV_FIELDS,
     FIELDS,
     ExportError,
     read_jsonl,
@@ -101,7 +102,7 @@ def test_csv_seed_exact(tmp_path):
     out = tmp_path / "seed.csv"
     assert write_export([SEED], "csv", out, io.StringIO()) == 1
     raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf" + ",".join(FIELDS).encode() + b"\r\n")
+    assert raw.startswith(b"\xef\xbb\xbf" + ",".join(CSV_FIELDS).encode() + b"\r\n")
     row = raw.decode("utf-8-sig").split("\r\n")[1]
     assert row.startswith(f"{URL},cnii.com.cn,{TITLE},人民邮电报,邓聪,肖春芳,2025-09-23T14:39")
     assert f'"{P1}\n\n{P2}"' in raw.decode("utf-8-sig")  # body newlines kept inside quotes
@@ -181,9 +182,9 @@ def test_csv_reads_back_with_formula_protection(tmp_path):
     write_export(tricky_records(), "csv", out, io.StringIO())
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == list(FIELDS)
+    assert rows[0] == list(CSV_FIELDS)
     for record, row in zip(tricky_records(), rows[1:], strict=True):
-        for key, cell in zip(FIELDS, row, strict=True):
+        for key, cell in zip(CSV_FIELDS, row, strict=True):
             value = record.get(key)
             value = "" if value is None else str(value)
             protected = value[:1] in ("=", "+", "-", "@", "\t", "\r")

@@ -16,12 +16,15 @@ from scraper.cli.common import (
     PageRefused,
     db_option,
     err,
+    fetch_options,
+    fetch_settings,
     filter_options,
     open_archive,
     out,
     read_archive,
 )
 from scraper.cli.discover import archive_discovered_cmd, discover_cmd, discover_options
+from scraper.cli.history import HISTORY_COMMANDS
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.cli.reports import REPORT_COMMANDS
 from scraper.cli.watch import WATCH_COMMANDS
@@ -51,35 +54,16 @@ def cli() -> None:
               help="File listing URLs, one per line (# comments); UTF-8 or UTF-16.")  # fmt: skip
 @click.option("--allow-files", is_flag=True, help="Lists (-i, stdin) may also name local files.")
 @click.option("--url", help="The original URL of a single saved page.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Requests in flight in all.")  # fmt: skip
-@click.option("--per-host", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Requests in flight to one host.")  # fmt: skip
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
-              help="Seconds between requests to one host (robots Crawl-delay can raise it).")  # fmt: skip
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 3600),
-              help="Seconds allowed for one attempt at a page.")  # fmt: skip
-@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20))
-@click.option("--max-size", default=10.0, show_default=True, type=click.FloatRange(0.001, 1024),
-              help="Largest page accepted, in MB (also after decompression).")  # fmt: skip
-@click.option(
-    "--user-agent", help="User-Agent header [default: scraper/VERSION (Chinese news archiver)]."
-)
-@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@fetch_options
 @click.option("--refresh", is_flag=True, help="Fetch archived URLs again; update if changed.")
 @click.option("--retry-failed", is_flag=True, help="Also retry the URLs that failed before.")
-@click.option(
-    "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
-)
 @click.option("--discover", "discover_sources", is_flag=True,
               help="INPUTS are sources (feeds, sitemaps, list pages, editions): archive the "
               "articles `scraper discover` finds there.")  # fmt: skip
 @discover_options
-@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
 def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, since, until,
-                pages, as_json, quiet, db_path, **fetch_options) -> None:  # fmt: skip
+                pages, as_json, quiet, db_path, **flags) -> None:  # fmt: skip
     """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
@@ -98,7 +82,7 @@ def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, si
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
-    options = _archive_options(_page_url(url, inputs, input_list), fetch_options)
+    options = _archive_options(_page_url(url, inputs, input_list), flags)
     if not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
     if discover_sources:
@@ -121,21 +105,9 @@ def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, si
 
 
 def _archive_options(url: str | None, flags: dict):
-    from scraper.fetch.engine import USER_AGENT, FetchSettings
     from scraper.pipeline.run import ArchiveOptions
 
-    max_bytes = int(flags["max_size"] * 2**20)
-    settings = FetchSettings(
-        concurrency=flags["concurrency"],
-        per_host=flags["per_host"],
-        delay=flags["delay"],
-        total_timeout=flags["timeout"],
-        retries=flags["retries"],
-        max_bytes=max_bytes,
-        max_decoded_bytes=max_bytes,
-        user_agent=flags["user_agent"] or USER_AGENT,
-        obey_robots=not flags["ignore_robots"],
-    )
+    settings = fetch_settings(flags)
     return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
 
 
@@ -251,12 +223,13 @@ def _article_key(key: str) -> str:
               help="One hit per story (copies of it archived from other captures or portals).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON lines.")
 @db_option
-def search_cmd(query, since, until, site, source, limit, sort, count_only, collapse, as_json,
-               db_path):  # fmt: skip
+def search_cmd(query, since, until, site, source, status, limit, sort, count_only, collapse,
+               as_json, db_path):  # fmt: skip
     """Search the archive. Words are ANDed (AND); OR between two terms; -word or NOT word
     excludes; "…" is an exact phrase (every article containing it); title:word looks in
-    titles; site:, source:, since:, until: filter (-site:, -source: exclude). Filters without
-    words list the matching articles, newest first. Each hit starts with its article id (#1,
+    titles; site:, source:, since:, until:, status: (live, edited, suspected, deleted) filter
+    (-site:, -source:, -status: exclude). Filters without words list the matching articles,
+    newest first. Each hit starts with its article id (#1,
     for `scraper show 1`); copies of one story are shown once unless --no-collapse.
 
     \b
@@ -266,7 +239,7 @@ def search_cmd(query, since, until, site, source, limit, sort, count_only, colla
       scraper search 新质生产力 site:gmw.cn since:2024 --sort date
     """
     text = " ".join(query)
-    filters = {"since": since, "until": until, "site": site, "source": source}
+    filters = {"since": since, "until": until, "site": site, "source": source, "status": status}
     with read_archive(db_path) as archive:
         stale = archive.stale_index()
         if stale:
@@ -317,7 +290,7 @@ def _print_hit(hit) -> None:
 @click.option("--with-raw", is_flag=True,
               help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
 @db_option
-def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, with_raw,
+def export_cmd(fmt, out_path, query, since, until, site, source, status, limit, sort, with_raw,
                db_path) -> None:  # fmt: skip
     """Export articles as txt, md, jsonl or csv (stdout unless --out).
 
@@ -329,7 +302,7 @@ def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, wi
     """
     if with_raw and fmt != "jsonl":
         raise click.UsageError("--with-raw needs --format jsonl")
-    filters = {"since": since, "until": until, "site": site, "source": source}
+    filters = {"since": since, "until": until, "site": site, "source": source, "status": status}
     with read_archive(db_path) as archive:
         records = select_records(archive, query, sort, filters)
         if with_raw:
@@ -362,7 +335,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
 
 
 cli.add_command(discover_cmd)
-for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS, *WATCH_COMMANDS):
+for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS, *WATCH_COMMANDS, *HISTORY_COMMANDS):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError, PageRefused, InputListError)

@@ -21,17 +21,18 @@ from rich.text import Text
 from scraper.pipeline.outcomes import PROBLEMS, STATUSES, Outcome, RunSummary
 
 SHOWN_FAILURES = 20
+RECHECK_AS = {"unreachable": "failed"}
 
 
 class ArchiveProgress:
     """A rich progress bar (done / failed / not articles / already archived, rate, ETA) when
     stderr is a terminal."""
 
-    def __init__(self, console: Console, quiet: bool) -> None:
+    def __init__(self, console: Console, quiet: bool, label: str = "archiving") -> None:
         self.enabled = console.is_terminal and not quiet
         self.counts: Counter = Counter()
         self.progress = Progress(
-            TextColumn("[bold]archiving"),
+            TextColumn(f"[bold]{label}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn(
@@ -60,7 +61,9 @@ class ArchiveProgress:
                                            not_articles=0, already=0, rate="")  # fmt: skip
 
     def advance(self, outcome: Outcome) -> None:
-        self.counts[outcome.status] += 1
+        # a re-check's outcome: unreachable counts as failed, the others as done
+        status = getattr(outcome, "status", None) or RECHECK_AS.get(outcome.outcome, "unchanged")
+        self.counts[status] += 1
         if self.task is None:
             return
         done = sum(self.counts.values())

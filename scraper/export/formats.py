@@ -20,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from scraper.article import PARAGRAPH_SEPARATOR, RECORD_FIELDS
+from scraper.article import PARAGRAPH_SEPARATOR, RECORD_FIELDS, WATCH_FIELDS
 
 FORMATS = ("txt", "md", "jsonl", "csv")
 FIELDS = RECORD_FIELDS
+CSV_FIELDS = (*RECORD_FIELDS, *WATCH_FIELDS)  # a csv has a fixed header: the watch columns too
 BUNDLE_NAMES = {"jsonl": "articles.jsonl", "csv": "articles.csv"}
 SEPARATORS = {"txt": "\n" + "=" * 40 + "\n\n", "md": "\n---\n\n"}  # renders end with "\n"
 META_SEP = " · "
@@ -218,8 +219,8 @@ def _csv_chunks(records: Iterable[dict]) -> Iterator[str]:
     # Extra keys are jsonl-only: a streamed CSV must fix its header before the first row.
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    rows = ([_csv_cell(record.get(key)) for key in FIELDS] for record in records)
-    for row in itertools.chain([FIELDS], rows):
+    rows = ([_csv_cell(record.get(key)) for key in CSV_FIELDS] for record in records)
+    for row in itertools.chain([CSV_FIELDS], rows):
         writer.writerow(row)
         yield buffer.getvalue()
         buffer.seek(0)

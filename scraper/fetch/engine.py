@@ -61,10 +61,13 @@ class FetchSettings:
 class FetchError(Exception):
     """A page that could not be fetched; `stage` says where, the message is one line."""
 
-    def __init__(self, message: str, stage: str = "fetch", attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, stage: str = "fetch", attempts: int = 1, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.stage = stage
         self.attempts = attempts
+        self.status = status  # the HTTP status that ended it, if any (a re-check reads 404/410)
 
 
 class NotAPage(FetchError):
@@ -75,9 +78,12 @@ class NotAPage(FetchError):
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
 
 
 @dataclass
@@ -188,7 +194,8 @@ class Fetcher:
                     message += f", retry after {_duration(retry_after)}"
                     raise FetchError(message, stage="http", attempts=attempt) from None
                 if attempt == attempts:
-                    raise FetchError(message, attempts=attempt) from None
+                    status = getattr(error, "status", None)
+                    raise FetchError(message, attempts=attempt, status=status) from None
                 await asyncio.sleep(self._backoff(attempt, retry_after))
         raise AssertionError("unreachable")
 
@@ -240,15 +247,15 @@ class Fetcher:
         self, url: str, response: httpx.Response, accept: frozenset[str]
     ) -> FetchedPage | str:
         status = response.status_code
-        validators = response.headers.get("etag"), response.headers.get("last-modified")
+        validators = _validators(response)
         if status == 304:
             return FetchedPage(url, b"", "", None, now_iso(), *validators, not_modified=True)
         if status in (301, 302, 303, 307, 308) and response.headers.get("location"):
             return urljoin(url, response.headers["location"])
         if status in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {status}", _retry_after(response))
+            raise _Retryable(f"HTTP {status}", _retry_after(response), status)
         if status >= 400:
-            raise FetchError(f"HTTP {status}", stage="http")
+            raise FetchError(f"HTTP {status}", stage="http", status=status)
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in accept:
             raise NotAPage(content_type)
@@ -332,6 +339,11 @@ class _Decompressor:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _validators(response: httpx.Response) -> tuple[str | None, str | None]:
+    """ETag and Last-Modified, for the next check's conditional request."""
+    return response.headers.get("etag"), response.headers.get("last-modified")
 
 
 def _retry_after(response: httpx.Response) -> float | None:

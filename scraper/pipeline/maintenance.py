@@ -41,7 +41,9 @@ def reextract(archive: Archive, ids: Iterable[int] | None = None) -> Counter:
         ]
         article = merge_pages(articles)
         article.url = url
-        counts[archive.save(article, extractor_version=EXTRACTOR_VERSION).status] += 1
+        counts[
+            archive.save(article, keep_version=False, extractor_version=EXTRACTOR_VERSION).status
+        ] += 1
     return counts
 
 

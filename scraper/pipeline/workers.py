@@ -120,6 +120,10 @@ class Workers:
     async def index_entry(self, article: Article) -> IndexEntry:
         return await self._run(article_entry, article)
 
+    async def call(self, func, *args):
+        """`func(*args)` in the pool (a module-level function), or in-process."""
+        return await self._run(func, *args)
+
     async def _run(self, func, *args):
         if self.pool is None:
             return func(*args)

@@ -60,6 +60,7 @@ def search(
     until: str | None = None,
     site: str | None = None,
     source: str | None = None,
+    status: str | None = None,
     limit: int = 20,
     offset: int = 0,
     sort: str = "relevance",
@@ -68,7 +69,7 @@ def search(
     """Hits with a highlighted snippet of the original text, ranked by bm25 (title 10x body,
     hidden sub-words 0.5x) or newest first; sorting by date computes no ranking at all.
     `collapse` keeps one hit per cluster of reposts (the best-ranked copy)."""
-    parsed, where, params = _query_sql(query, since, until, site, source)
+    parsed, where, params = _query_sql(query, since, until, site, source, status)
     wanted = limit * COLLAPSE_OVERFETCH if collapse else limit
     hits = _page(archive, parsed, where, params, _valid(sort), offset, wanted)
     return _one_per_cluster(hits)[:limit] if collapse else hits
@@ -276,15 +277,16 @@ def _query_sql(
     until: str | None = None,
     site: str | None = None,
     source: str | None = None,
+    status: str | None = None,
 ) -> tuple[ParsedQuery, str, list[object]]:
     """The parsed query and the filters' WHERE clause and parameters: options win over filters
     written in the query. A query without words excludes its -terms here."""
-    parsed = parse_query(query, filtered=any((since, until, site, source)))
+    parsed = parse_query(query, filtered=any((since, until, site, source, status)))
     inline = parsed.filters
     where, params = filter_sql(
         since or inline.get("since"), until or inline.get("until"),
         site or inline.get("site"), source or inline.get("source"), alias="a",
-        excluded=parsed.excluded_filters,
+        excluded=parsed.excluded_filters, status=status or inline.get("status"),
     )  # fmt: skip
     if parsed.excluded_match:
         where += f" AND a.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?)"

@@ -1,5 +1,6 @@
 """The query language, turned into a safe FTS5 MATCH expression: words ANDed, OR, -exclusions
-(NOT), "exact phrases", title: terms and site:/source:/since:/until: filters (-site:, -source:).
+(NOT), "exact phrases", title: terms and site:/source:/since:/until:/status: filters (-site:,
+-source:, -status:).
 
 A word is segmented like the articles and looked up in the word columns; a phrase (and a title:
 term, in the title's column only) is looked up as a phrase of single characters in the
@@ -46,8 +47,15 @@ class ParsedQuery:
     title_phrases: list[str] = field(default_factory=list)  # title: texts with punctuation
 
 
-FILTER_KEYS = ("site", "source", "since", "until")
-NEGATABLE_FILTERS = ("site", "source")
+FILTER_KEYS = ("site", "source", "since", "until", "status")
+NEGATABLE_FILTERS = ("site", "source", "status")
+# status: what re-checking found (scraper/store/versions.py); edited: more than one version
+STATUS_FILTERS = {
+    "live": "{a}.id NOT IN (SELECT article_id FROM article_watch WHERE status != 'live')",
+    "suspected": "{a}.id IN (SELECT article_id FROM article_watch WHERE status = 'suspected')",
+    "deleted": "{a}.id IN (SELECT article_id FROM article_watch WHERE status = 'deleted')",
+    "edited": "{a}.id IN (SELECT article_id FROM article_versions)",
+}
 OPERATORS = {"AND": "and", "NOT": "not", "OR": "or"}  # upper case only, as in FTS5
 
 
@@ -210,6 +218,7 @@ def filter_sql(
     alias: str = "articles",
     *,
     excluded: dict[str, list[str]] | None = None,
+    status: str | None = None,
 ) -> tuple[str, list[object]]:
     """WHERE clauses shared by search and export; `excluded` holds -site: and -source: values
     (an article without a 来源 is kept by -source:)."""
@@ -221,8 +230,8 @@ def filter_sql(
     if until:
         clauses.append(f"substr({alias}.published_at, 1, ?) <= ?")
         params += [len(until), until]
-    tests = {"site": _site_test, "source": _source_test}
-    for key, value in (("site", site), ("source", source)):
+    tests = {"site": _site_test, "source": _source_test, "status": _status_test}
+    for key, value in (("site", site), ("source", source), ("status", status)):
         if value:
             clause, args = tests[key](alias, value)
             clauses.append(clause)
@@ -239,6 +248,15 @@ def _site_test(alias: str, site: str) -> tuple[str, list[object]]:
     """The site or one of its subdomains."""
     escaped = site.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"({alias}.site = ? OR {alias}.site LIKE ? ESCAPE '\\')", [site, "%." + escaped]
+
+
+def _status_test(alias: str, status: str) -> tuple[str, list[object]]:
+    template = STATUS_FILTERS.get(status.lower())
+    if template is None:
+        choices = "|".join(STATUS_FILTERS)
+        raise QueryError(f"unknown status {status!r} (use {choices})",
+                         f"未知状态 {status!r}（可用 {choices}）")  # fmt: skip
+    return template.format(a=alias), []
 
 
 def _source_test(alias: str, source: str) -> tuple[str, list[object]]:

@@ -21,7 +21,7 @@ import zstandard
 
 from scraper.article import RECORD_FIELDS, Article
 from scraper.clock import now_iso
-from scraper.store import aliases
+from scraper.store import aliases, versions
 from scraper.store import index as search_index
 from scraper.store.connect import open_connection
 from scraper.store.dupes import assign_cluster
@@ -29,12 +29,12 @@ from scraper.store.errors import ArchiveError as ArchiveError  # re-exported
 from scraper.store.errors import NoArchiveError, archive_error
 from scraper.store.index import IndexEntry, index_entry
 from scraper.store.raw_pages import RawPage, pack
-from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION, SOURCES_SQL
+from scraper.store.schema import ADDED_COLUMNS, SCHEMA_VERSION, TABLES_SQL
 from scraper.store.segment import add_words, index_signature
 from scraper.store.stats import archive_stats
 
 DEFAULT_DB = "archive.db"
-_COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN))  # an article record
+_COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN, versions.RECORD_COLUMNS_SQL))
 CONTENT_FIELDS = ("site", "title", "source", "author", "editor", "published_at", "body")
 
 
@@ -117,8 +117,7 @@ class Archive:
         tables = self.db.table_names()
         fresh = "articles" not in tables
         with self.db.conn:
-            self.db.executescript(SCHEMA_SQL)
-            self.db.executescript(SOURCES_SQL)
+            self.db.executescript(TABLES_SQL)
             if not fresh and "url_aliases" not in tables:
                 aliases.backfill(self.db.conn)
             present = set(self.db["articles"].columns_dict)
@@ -166,13 +165,15 @@ class Archive:
         entry: IndexEntry | None = None,
         *,
         keep_id: int | None = None,
+        keep_version: bool = True,
         **extra: str,
     ) -> SaveResult:
         """Add or update the article at its URL; an unchanged article writes nothing.
 
         `entry` is the article's search index entry when a worker process already segmented it
         (segmentation is most of a save's CPU). `keep_id` is the id a restored article had,
-        kept for a new article when no other article holds it.
+        kept for a new article when no other article holds it. `keep_version`: changed content
+        keeps the old version (a re-extraction of the same pages has none to keep).
         """
         if not article.url:
             raise ValueError("an article needs a url to be archived")
@@ -180,7 +181,7 @@ class Archive:
         record.setdefault("extractor_version", None)
         record["content_hash"] = content_hash(record)
         try:
-            return self._write(record, list(raw_pages), entry, keep_id)
+            return self._write(record, list(raw_pages), entry, keep_id, keep_version)
         except sqlite3.DatabaseError as error:
             raise archive_error(self.path, error) from None
 
@@ -190,6 +191,7 @@ class Archive:
         raw_pages: list[RawPage],
         entry: IndexEntry | None,
         keep_id: int | None = None,
+        keep_version: bool = True,
     ) -> SaveResult:
         existing = self._row(
             "SELECT id, content_hash, index_tokens FROM articles WHERE url = ?", record["url"]
@@ -206,6 +208,8 @@ class Archive:
             if existing:
                 row.pop("archived_at")
                 article_id, status = existing["id"], "updated"
+                if keep_version:
+                    versions.keep_superseded(self.db.conn, article_id, move_pages=bool(raw_pages))
                 assignments = ", ".join(f"{name} = ?" for name in row)
                 self._sql(
                     f"UPDATE articles SET {assignments} WHERE id = ?", *row.values(), article_id

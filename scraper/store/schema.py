@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from scraper.article import RECORD_FIELDS
 
-# 2: contentless index with character columns (scraper/store/index.py); 3: url_aliases
-# 4: sources (SOURCES_SQL)
-SCHEMA_VERSION = "4"
+# 2: contentless index with character columns (scraper/store/index.py); 3: url_aliases;
+# 4: sources (SOURCES_SQL); 5: article versions, their raw pages, re-check events and watch
+# state (WATCH_SCHEMA_SQL)
+SCHEMA_VERSION = "5"
 ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
     *((name, "TEXT") for name in RECORD_FIELDS),
     ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
@@ -93,3 +94,61 @@ CREATE TABLE IF NOT EXISTS sources (
     total_new INTEGER NOT NULL DEFAULT 0
 );
 """
+
+# Watching articles over time (scraper/store/versions.py): kept apart so other tables merge
+# cleanly. The articles row is the current version; superseded versions live here.
+WATCH_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS article_versions (  -- superseded versions, oldest first per article
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    title TEXT,
+    source TEXT,
+    author TEXT,
+    editor TEXT,
+    published_at TEXT,
+    body TEXT,
+    extractor TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_versions_article ON article_versions (article_id);
+CREATE TABLE IF NOT EXISTS version_pages (  -- the raw pages a superseded version came from
+    version_id INTEGER NOT NULL REFERENCES article_versions (id) ON DELETE CASCADE,
+    page_no INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    content_type TEXT,
+    encoding TEXT,
+    compression TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (version_id, page_no)
+);
+CREATE TABLE IF NOT EXISTS article_events (  -- one row per re-check of an article
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    checked_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,  -- unchanged, edited, suspected, deleted, unreachable, restored
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS article_events_article ON article_events (article_id, checked_at);
+CREATE TABLE IF NOT EXISTS article_watch (  -- an article's re-check state; none: never checked
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,  -- live, suspected, deleted
+    deleted_at TEXT,  -- when the deletion was first seen (set once confirmed)
+    suspected_since TEXT,
+    suspect_checks INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    last_seen TEXT,  -- the current version was last seen live
+    last_checked_at TEXT,
+    next_check_at TEXT
+);
+CREATE INDEX IF NOT EXISTS article_watch_next ON article_watch (next_check_at);
+CREATE INDEX IF NOT EXISTS article_watch_status ON article_watch (status);
+"""
+
+# Every table, for a new archive or an upgraded one (each statement is IF NOT EXISTS).
+TABLES_SQL = SCHEMA_SQL + SOURCES_SQL + WATCH_SCHEMA_SQL

@@ -42,7 +42,9 @@ from scraper.fetch.decode import decode_page
 from scraper.search.engine import QueryError
 from scraper.store.archive import Archive, ArchiveError, NoArchiveError
 from scraper.store.sources import list_sources
+from scraper.store.versions import recent_changes
 from scraper.web.archive_pages import archive_form, archive_submit, job_page
+from scraper.web.history_pages import history_page, result_badges
 from scraper.web.jobs import MAX_FORM_BYTES, Jobs
 from scraper.web.state import Connections, WebState
 from scraper.web.views import (
@@ -212,7 +214,7 @@ def search_page(request: Request) -> Response:
     params = search_params(request.query_params)
     archive = _web(request).connections.get()
     context = {"params": params, "stale": archive.stale_index(), "hits": [], "pager": None,
-               "copies": {}}  # fmt: skip
+               "copies": {}, "badges": {}}  # fmt: skip
     if archive.is_empty():
         return render(request, "search.html", empty=True, error=None, **context)
     try:
@@ -221,7 +223,8 @@ def search_page(request: Request) -> Response:
     except QueryError as error:
         return render(request, "search.html", 400, empty=False, error=error.chinese, **context)
     context |= {"hits": hits, "pager": Pager(found, params.offset, params.limit),
-                "copies": same_story(hits)}  # fmt: skip
+                "copies": same_story(hits),
+                "badges": result_badges(_web(request), [h.id for h in hits])}  # fmt: skip
     return render(request, "search.html", empty=False, error=None, **context)
 
 
@@ -240,7 +243,8 @@ def article_page(request: Request) -> Response:
     return render(request, "article.html", record=record, meta=meta_parts(record),
                   paragraphs=paragraphs(record), params=params, position=position,
                   before=before, after=after, back=back,
-                  raw_pages=archive.raw_page_count(record["id"]))  # fmt: skip
+                  raw_pages=archive.raw_page_count(record["id"]),
+                  badge=result_badges(_web(request), [record["id"]]).get(record["id"]))  # fmt: skip
 
 
 def _record(archive: Archive, key: str) -> dict:
@@ -311,7 +315,8 @@ def overview(request: Request) -> Response:
         "sources": chart(stats["by_source"], "source"),
     }
     return render(request, "overview.html", stats=stats, charts=charts,
-                  sources=list_sources(archive), failures=archive.failures(FAILURES_SHOWN))  # fmt: skip
+                  sources=list_sources(archive), failures=archive.failures(FAILURES_SHOWN),
+                  **{kind: recent_changes(archive.db.conn, kind) for kind in ("deleted", "edited")})  # fmt: skip
 
 
 FAILURES_SHOWN = 50
@@ -374,6 +379,7 @@ ROUTES = [
     Route("/overview", overview, name="overview"),
     Route("/export", export, name="export"),
     Route("/article/{id}/raw", raw_page, name="raw"),
+    Route("/article/{id}/history", history_page, name="history"),
     Route("/article/{id}.{fmt}", download, name="download"),
     Route("/article/{id}", article_page, name="article"),
     Route("/archive", archive_form, name="archive_form"),
