@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -152,3 +153,18 @@ def test_the_foreground_loop_logs_a_line_per_cycle_and_ctrl_c_keeps_what_was_don
     assert "interrupted" in result.err and "Traceback" not in result.err
     with scraper.Archive(db) as archive:
         assert archive.count() == 1 and list_sources(archive)[0].polls == 1
+
+
+def test_watch_also_rechecks_the_articles_due_on_their_schedule(site, run_cli, db):
+    site.expect_request("/rss.xml").respond_with_handler(Feed(site, ["/a/2025/1.html"]))
+    run_cli("sources", "add", site.url_for("/rss.xml"), "--db", db)
+    first = run_cli("watch", "--once", "--delay", "0", "--db", db)
+    assert first.code == 0 and "0 re-checked" in first.err  # archived just now: not due yet
+    with sqlite3.connect(db) as conn:  # as if the first re-check's hour had passed
+        conn.execute("UPDATE articles SET archived_at = '2000-01-01T00:00:00+00:00'")
+    second = run_cli("watch", "--once", "--delay", "0", "--db", db)
+    assert second.code == 0 and "1 re-checked" in second.err
+    assert len(requests_to(site, "/a/2025/1.html")) == 2
+    history = run_cli("history", "1", "--json", "--db", db)
+    (event,) = json.loads(history.out)["events"]
+    assert event["outcome"] == "unchanged"

@@ -96,17 +96,17 @@ def watch_cmd(once: bool, delay: float, per_host: int, ignore_robots: bool, db_p
       scraper watch --delay 2
     """
     from scraper.fetch.engine import FetchSettings
+    from scraper.pipeline.recheck import recheck_due
     from scraper.pipeline.run import ArchiveOptions
     from scraper.pipeline.watch import watch, watch_cycle
 
     settings = FetchSettings(delay=delay, per_host=per_host, obey_robots=not ignore_robots)
     options = ArchiveOptions(settings)
-    # The re-check hook (pipeline.watch.Recheck) is passed here once re-checking exists.
     with open_archive(db_path) as archive:
         if not once:
-            watch(archive, options, lambda line: err.print(Text(line)))  # until Ctrl-C: 130
+            watch(archive, options, lambda line: err.print(Text(line)), recheck_due)  # Ctrl-C: 130
             return
-        report = watch_cycle(archive, options)
+        report = watch_cycle(archive, options, recheck=recheck_due)
     err.print(Text(report.line()))
     for problem in report.failed_sources:
         err.print(Text(f"failed  {problem}", style="red"))

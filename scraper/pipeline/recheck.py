@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import PLAIN, FetchedPage, Fetcher, FetchError, FetchSettings, Request
-from scraper.pipeline.outcomes import KEPT_OUTCOMES
+from scraper.pipeline.outcomes import KEPT_OUTCOMES, ArchiveOptions
 from scraper.pipeline.recheck_select import Selection, finish_selection, select_articles
 from scraper.pipeline.run import PIPELINES_PER_REQUEST_SLOT, run_loop
 from scraper.pipeline.watch_evidence import Evidence, inspect_page, judge_page
@@ -252,3 +252,10 @@ def _conditional(state) -> Request:
 def _raw(page: FetchedPage, result) -> RawPage:
     return RawPage(page.url, page.content, page.content_type, result.encoding, page.fetched_at,
                    result.packed)  # fmt: skip
+
+
+def recheck_due(archive: Archive, options: ArchiveOptions) -> int:
+    """`scraper watch`'s re-check step (pipeline.watch.Recheck): the articles due on the
+    schedule, with the watch's fetch settings; how many were checked."""
+    settings = RecheckOptions(fetch=options.fetch, workers=options.workers)
+    return recheck(archive, Selection(due=True), settings).total
