@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import scraper
 import scraper.pipeline.maintenance
 from scraper.search.engine import count, search_and_count
+from scraper.store.schema import SCHEMA_VERSION
 from scraper.store.segment import normalize
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -89,7 +90,7 @@ def test_a_schema_1_archive_is_migrated_on_open(tmp_path):
         conn.executescript((FIXTURES / "archive_v1.sql").read_text("utf-8"))
     titles = {r[0] for r in sqlite3.connect(legacy).execute("SELECT title FROM articles")}
     with scraper.Archive(legacy) as archive:
-        assert archive.meta("schema_version") == "3"
+        assert archive.meta("schema_version") == SCHEMA_VERSION
         assert {r["title"] for r in archive.records()} == titles  # nothing lost
         assert "body_tokens" not in archive.db["articles"].columns_dict
         assert archive.search("工业互联网") and archive.search('"业互联"')

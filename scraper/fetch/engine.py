@@ -16,7 +16,7 @@ import ssl
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -78,6 +78,11 @@ class FetchedPage:
     content_type: str
     charset: str | None
     fetched_at: str
+    # Provenance, so a capture can be proven and written out as WARC records later.
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as received, in order
+    server_ip: str | None = None
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _HostGate:
@@ -210,10 +215,13 @@ class Fetcher:
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in PAGE_TYPES:
             raise NotAPage(content_type)
+        fetched_at = now_iso()
         content = await self._read_body(response)
         return FetchedPage(
-            url, content, content_type or "text/html", response.charset_encoding, now_iso()
-        )
+            url, content, content_type or "text/html", response.charset_encoding, fetched_at,
+            status, _as_sent(response.headers), _server_ip(response),
+            _as_sent(response.request.headers),
+        )  # fmt: skip
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         s = self.settings
@@ -285,6 +293,18 @@ class _Decompressor:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _as_sent(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers with their original spelling (httpx's items are lower-cased)."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+
+
+def _server_ip(response: httpx.Response) -> str | None:
+    """The peer's address, read from the connection while the response is still open."""
+    stream = response.extensions.get("network_stream")
+    address = stream.get_extra_info("server_addr") if stream is not None else None
+    return str(address[0]) if address else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -311,8 +311,7 @@ class _Run:
             result = await workers.process(page.content, url or page.url, page.charset,
                                            page.fetched_at)  # fmt: skip
             results.append(result)
-            raws.append(RawPage(page.url, page.content, page.content_type, result.encoding,
-                                page.fetched_at, result.packed))  # fmt: skip
+            raws.append(_raw_page(page, result))
             following = result.next_url
             if not following or following in seen or len(results) >= MAX_PAGES:
                 return results, raws
@@ -339,6 +338,16 @@ class _Run:
         return Outcome(
             item, saved.status, saved.article_id, article.title, None, len(raws), warning
         )
+
+
+def _raw_page(page: FetchedPage, result: PageResult) -> RawPage:
+    """What is stored of a fetched page: its bytes and, for a URL, the capture's provenance."""
+    fetched = bool(page.headers)  # a saved page from disk has no HTTP exchange
+    return RawPage(
+        page.url, page.content, page.content_type, result.encoding, page.fetched_at,
+        result.packed, page.status if fetched else None, page.headers if fetched else None,
+        page.server_ip,
+    )  # fmt: skip
 
 
 def _known_by(item: str, raws: list[RawPage]) -> dict[str, int]:

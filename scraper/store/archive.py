@@ -26,8 +26,13 @@ from scraper.store import index as search_index
 from scraper.store.connect import ArchiveError, NoArchiveError, describe_db_error, open_connection
 from scraper.store.dupes import assign_cluster
 from scraper.store.index import IndexEntry, index_entry
-from scraper.store.raw_pages import RawPage, pack
-from scraper.store.schema import ADDED_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION
+from scraper.store.raw_pages import RawPage, headers_from_json, headers_json, pack
+from scraper.store.schema import (
+    ADDED_COLUMNS,
+    RAW_PAGE_PROVENANCE,
+    SCHEMA_SQL,
+    SCHEMA_VERSION,
+)
 from scraper.store.segment import add_words, index_signature
 
 DEFAULT_DB = "archive.db"
@@ -108,6 +113,7 @@ class Archive:
             for name, kind in ADDED_COLUMNS:
                 if name not in present:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            self._add_raw_page_provenance()
             if "body_tokens" in present:
                 search_index.migrate_token_columns(self.db.conn, present)
                 if "extra_tokens" not in present:
@@ -116,6 +122,12 @@ class Archive:
             self.set_meta("schema_version", SCHEMA_VERSION)
             if fresh:
                 self.set_meta("index_signature", index_signature())
+
+    def _add_raw_page_provenance(self) -> None:
+        present = set(self.db["raw_pages"].columns_dict)
+        for name, kind in RAW_PAGE_PROVENANCE:
+            if name not in present:
+                self.db.execute(f"ALTER TABLE raw_pages ADD COLUMN {name} {kind}")
 
     def _schema_is_current(self) -> bool:
         try:
@@ -253,10 +265,11 @@ class Archive:
             blob, sha256 = page.packed or pack(page.content)
             self._sql(
                 "INSERT INTO raw_pages (article_id, page_no, url, content_type, encoding,"
-                " compression, size, sha256, content, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?)",
+                " compression, size, sha256, content, fetched_at, http_status, http_headers,"
+                " server_ip) VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?, ?, ?, ?)",
                 article_id, number, page.url, page.content_type, page.encoding,
                 len(page.content), sha256, blob, page.fetched_at or now_iso(),
+                page.status, headers_json(page.headers), page.server_ip,
             )  # fmt: skip
 
     def record_failure(self, url: str, stage: str, error: str, attempts: int = 1) -> None:
@@ -307,14 +320,15 @@ class Archive:
         decompressor = zstandard.ZstdDecompressor()
         only = "" if page_no is None else " AND page_no = ?"
         rows = self.db.execute(
-            "SELECT url, content, content_type, encoding, fetched_at FROM raw_pages "
-            f"WHERE article_id = ?{only} ORDER BY page_no",
+            "SELECT url, content, content_type, encoding, fetched_at, http_status, http_headers,"
+            f" server_ip FROM raw_pages WHERE article_id = ?{only} ORDER BY page_no",
             [article_id] if page_no is None else [article_id, page_no],
         ).fetchall()
         return [
-            RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at)
-            for url, blob, content_type, encoding, fetched_at in rows
-        ]
+            RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at,
+                    status=status, headers=headers_from_json(headers), server_ip=ip)
+            for url, blob, content_type, encoding, fetched_at, status, headers, ip in rows
+        ]  # fmt: skip
 
     def records(
         self, where: str = "1", params: Iterable[object] = (), newest_first: bool = False
