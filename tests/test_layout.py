@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scraper"
-STAGES = ["fetch", "extract", "store", "search", "export", "pipeline", "web", "cli"]
+STAGES = ["fetch", "warc", "extract", "store", "search", "export", "pipeline", "web", "cli"]
 SHARED = {"article", "clock", "version"}
 FACADE = {"scraper", "scraper.__main__"}
 MAX_LINES = 400

@@ -15,6 +15,14 @@ from rich.text import Text
 
 from scraper.cli.common import db_option, err, filter_options, open_archive, out, read_archive
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
+from scraper.cli.warc import (
+    archive_warc_inputs,
+    batch_cmd,
+    merged,
+    split_warc_inputs,
+    wanted_urls,
+)
+from scraper.export.archival import BINARY_FORMATS, write_binary_export
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
@@ -60,11 +68,17 @@ def cli() -> None:
 @click.option(
     "--workers", type=click.IntRange(1, 64), help="Extraction processes [default: cores]."
 )
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False),
+              help="Also write every fetched page as WARC records (.warc.gz) in this folder.")  # fmt: skip
+@click.option("--site", help="WARC inputs: only this site's pages (domain), e.g. gmw.cn.")
+@click.option("--url-pattern", help="WARC inputs: only URLs matching this regular expression.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @db_option
-def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_options) -> None:
-    """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
+def archive_cmd(inputs, input_list, url, site, url_pattern, as_json, quiet, db_path,
+                **fetch_options) -> None:  # fmt: skip
+    """Archive URLs, saved pages (.html/.htm/.txt), WARC files (.warc, .warc.gz), folders of
+    them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
     size caps). Each article is committed when done: run the same command again to resume.
@@ -76,17 +90,29 @@ def archive_cmd(inputs, input_list, url, as_json, quiet, db_path, **fetch_option
       scraper archive -i urls.txt --per-host 1 --delay 2
       cat urls.txt | scraper archive - --json
       scraper archive --retry-failed
+      scraper archive https://www.gmw.cn/ --warc warcs/
+      scraper archive crawl/*.warc.gz --site gmw.cn --db news.db
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
     options = _archive_options(url, fetch_options)
-    if not inputs and not input_list and not options.retry_failed:
+    warcs, inputs = split_warc_inputs(inputs)
+    if not warcs and not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
-    items = _gather_inputs(inputs, input_list)
-    with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
-        summary = run_archive(archive, items, options, progress.start, progress.advance)
+    wanted = wanted_urls(site, url_pattern)
+    summaries = []
+    with open_archive(db_path) as archive:
+        if warcs:
+            summaries.append(archive_warc_inputs(archive, warcs, wanted, options.workers,
+                                                 quiet or as_json))  # fmt: skip
+        if inputs or input_list or options.retry_failed:
+            with ArchiveProgress(err, quiet or as_json) as progress:
+                items = _gather_inputs(inputs, input_list)
+                summaries.append(run_archive(archive, items, options, progress.start,
+                                             progress.advance))  # fmt: skip
+    summary = merged(summaries)
     report_summary(out, err, summary, as_json)
     sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
 
@@ -107,7 +133,8 @@ def _archive_options(url: str | None, flags: dict):
         user_agent=flags["user_agent"] or USER_AGENT,
         obey_robots=not flags["ignore_robots"],
     )
-    return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
+    return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"],
+                          flags["warc_dir"])  # fmt: skip
 
 
 def _gather_inputs(inputs: tuple[str, ...], lists: tuple) -> Iterator[str]:
@@ -269,7 +296,8 @@ def _print_hit(hit) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS + BINARY_FORMATS), default="txt",
+              show_default=True)  # fmt: skip
 @click.option("--out", "out_path",
               help="File, or folder (existing or ending in /) for txt/md; - for stdout.")  # fmt: skip
 @click.option("--query", help="Only articles matching this search.")
@@ -278,26 +306,32 @@ def _print_hit(hit) -> None:
 @click.option("--sort", type=click.Choice(EXPORT_SORTS), default="oldest", show_default=True,
               help="oldest/newest published first, or relevance (with --query).")  # fmt: skip
 @click.option("--with-raw", is_flag=True,
-              help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
+              help="jsonl, parquet: include the raw pages, so reextract works after import.")  # fmt: skip
 @db_option
 def export_cmd(fmt, out_path, query, since, until, site, source, limit, sort, with_raw,
                db_path) -> None:  # fmt: skip
-    """Export articles as txt, md, jsonl or csv (stdout unless --out).
+    """Export articles as txt, md, jsonl or csv (stdout unless --out), or as a Parquet or
+    WARC file (--out FILE; WARC holds the stored raw pages with their capture provenance).
 
     \b
     Examples:
       scraper export --format jsonl --out backup.jsonl --with-raw
       scraper export --format txt --out articles/ --site gmw.cn
       scraper export --format csv --query 工业互联网 --sort relevance --limit 100
+      scraper export --format parquet --out articles.parquet
     """
-    if with_raw and fmt != "jsonl":
-        raise click.UsageError("--with-raw needs --format jsonl")
+    if with_raw and fmt not in ("jsonl", "parquet"):
+        raise click.UsageError("--with-raw needs --format jsonl or parquet")
     filters = {"since": since, "until": until, "site": site, "source": source}
     with read_archive(db_path) as archive:
         records = select_records(archive, query, sort, filters)
         if with_raw:
             records = with_raw_pages(archive, records)
-        count = write_export(itertools.islice(records, limit), fmt, out_path, sys.stdout)
+        records = itertools.islice(records, limit)
+        if fmt in BINARY_FORMATS:
+            count = write_binary_export(archive, records, fmt, out_path, with_raw)
+        else:
+            count = write_export(records, fmt, out_path, sys.stdout)
     if out_path and out_path != "-":
         err.print(f"exported {count} articles to {out_path}")
 
@@ -324,7 +358,7 @@ def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) ->
           announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
 
 
-for command in MAINTENANCE_COMMANDS:
+for command in (*MAINTENANCE_COMMANDS, batch_cmd):
     cli.add_command(command)
 
 USER_ERRORS = (ArchiveError, ExportError, QueryError)

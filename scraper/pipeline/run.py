@@ -33,6 +33,8 @@ from scraper.pipeline.workers import PageResult, Workers
 from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
 from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
+from scraper.warc.capture import capture_of
+from scraper.warc.writer import RotatingWarcs
 
 
 @dataclass
@@ -73,6 +75,7 @@ class ArchiveOptions:
     retry_failed: bool = False
     url: str | None = None  # the original URL of a single saved page
     workers: int | None = None  # extraction processes; None: one per core for large runs
+    warc_dir: str | None = None  # also write every fetched page as WARC records there
 
 
 OutcomeCallback = Callable[[Outcome], None]
@@ -182,6 +185,7 @@ class _Run:
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="archive-db")
         self.queued_saves = 0
         self.queued_lock = threading.Lock()  # counted on the event loop, uncounted in the thread
+        self.warcs = RotatingWarcs(options.warc_dir) if options.warc_dir else None
 
     def _save(
         self, article: Article, known_by: dict[str, int], *args: object, **kwargs: object
@@ -233,6 +237,8 @@ class _Run:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
+            if self.warcs:
+                self.warcs.close()
             self.archive.defer_commits(False)  # whatever finished is committed, even on Ctrl-C
         return stop.is_set()
 
@@ -303,7 +309,7 @@ class _Run:
     ) -> tuple[list[PageResult], list[RawPage]]:
         """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
         url = item if is_url else None
-        page = await fetcher.fetch(item) if is_url else _read_local(item, self.options.url)
+        page = await self._fetch(fetcher, item) if is_url else _read_local(item, self.options.url)
         results: list[PageResult] = []
         raws: list[RawPage] = []
         seen = {item}
@@ -316,7 +322,14 @@ class _Run:
             if not following or following in seen or len(results) >= MAX_PAGES:
                 return results, raws
             seen.add(following)
-            page, url = await fetcher.fetch(following), following
+            page, url = await self._fetch(fetcher, following), following
+
+    async def _fetch(self, fetcher: Fetcher, url: str) -> FetchedPage:
+        """Fetch, and with --warc write the exchange (in the database thread: one writer)."""
+        page = await fetcher.fetch(url)
+        if self.warcs:
+            await self._db(self.warcs.write, capture_of(page))
+        return page
 
     async def _store(
         self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers
