@@ -9,6 +9,7 @@ import base64
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -35,12 +36,15 @@ RAW_SCHEMA = ARTICLE_SCHEMA.append(pa.field(RAW_PAGES, pa.list_(RAW_PAGE_TYPE)))
 
 def write_parquet(records: Iterable[dict], out: str | Path, with_raw: bool = False) -> int:
     """Write `records` (with raw pages in the jsonl backup's form when `with_raw`) to `out`."""
+    with _atomic_writer(Path(out), encoding=None) as stream:
+        return write_parquet_stream(records, stream, with_raw)
+
+
+def write_parquet_stream(records: Iterable[dict], stream: BinaryIO, with_raw: bool) -> int:
+    """The Parquet writer on an open binary stream (a local file, or an fsspec one)."""
     schema = RAW_SCHEMA if with_raw else ARTICLE_SCHEMA
     count = 0
-    with (
-        _atomic_writer(Path(out), encoding=None) as stream,
-        pq.ParquetWriter(stream, schema, compression="zstd") as writer,
-    ):
+    with pq.ParquetWriter(stream, schema, compression="zstd") as writer:
         for rows in _chunks(records, ROW_GROUP):
             writer.write_table(pa.Table.from_pylist([_row(r, with_raw) for r in rows], schema))
             count += len(rows)
@@ -60,7 +64,8 @@ def _row(record: dict, with_raw: bool) -> dict:
 
 def _raw_row(page: dict) -> dict:
     row = {name: page.get(name) for name in RAW_PAGE_TYPE.names if name != "zstd"}
-    row["zstd"] = base64.b64decode(page["zstd_base64"])
+    # A shard's pages carry their bytes as they are (`zstd`); a backup's as base64.
+    row["zstd"] = page["zstd"] if "zstd" in page else base64.b64decode(page["zstd_base64"])
     return row
 
 

@@ -21,6 +21,7 @@ from scraper.warc.capture import Capture, iso_date
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # as the fetcher: larger payloads are not articles
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
@@ -73,8 +74,9 @@ def read_captures(
     try:
         with fsspec.open(path, "rb") as stream:
             records = _Checked(stream)
+            seen = 0
             try:
-                for record in records:
+                for seen, record in enumerate(records, 1):  # noqa: B007 (counted for below)
                     for item in _one(record, wanted):
                         if isinstance(item, Problem):
                             yield Problem(path, item.message)
@@ -85,7 +87,9 @@ def read_captures(
             except Exception as error:  # noqa: BLE001
                 yield Problem(path, f"corrupt record ({type(error).__name__}: {error})")
                 return
-            if records.truncated:
+            if not seen:
+                yield Problem(path, "no WARC records in it (not a WARC file?)")
+            elif records.truncated:
                 yield Problem(path, "the file is truncated (its last gzip member is cut)")
             elif records.err_count:
                 yield Problem(
@@ -98,8 +102,13 @@ def read_captures(
 def _one(
     record: ArcWarcRecord, wanted: Callable[[str], bool]
 ) -> Iterator[Capture | Skipped | Problem]:
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
-    if record.rec_type not in ("response", "revisit") or not wanted(url):
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+    if record.rec_type not in ("response", "revisit"):
+        return
+    if not _SCHEME.match(url):  # what warcio makes of bytes that are not a WARC at all
+        yield Problem("", "corrupt: a response record without a target URI (not a WARC?)")
+        return
+    if not wanted(url):
         return
     if record.rec_type == "revisit":
         yield Skipped(url, "revisit record (no payload)")
