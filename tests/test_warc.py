@@ -156,3 +156,24 @@ def test_export_warc_needs_a_file(tmp_path, run_cli, db):
     assert run_cli("archive", tmp_path / "crawl.warc.gz", "--db", db).code == 0
     result = run_cli("export", "--format", "warc", "--db", db)
     assert result.code == 2 and "--out FILE" in result.err
+
+
+def test_warc_files_rotate_by_size_and_each_one_is_valid(tmp_path):
+    from scraper.warc.capture import Capture
+    from scraper.warc.writer import RotatingWarcs
+
+    with RotatingWarcs(tmp_path, rotate_bytes=2000) as warcs:
+        for n in range(6):
+            body = page(title=f"第{n}篇新闻标题在这里").encode() + bytes(range(256)) * 8
+            warcs.write(Capture(f"http://a.cn/{n}.html", body, "2024-01-01T00:00:00+00:00",
+                                headers=[("Content-Type", "text/html")], request_headers=[]))  # fmt: skip
+    files = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(files) >= 3
+    for file in files:
+        assert warcio("check", str(file)).returncode == 0
+    urls = []
+    for file in files:
+        with open(file, "rb") as stream:
+            urls += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)
+                     if r.rec_type == "response"]  # fmt: skip
+    assert urls == [f"http://a.cn/{n}.html" for n in range(6)]
