@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,10 +110,21 @@ def extract_to_shard(path: str, out_dir: str, site: str | None, url_pattern: str
     with fs.open(temporary, "wb") as stream:
         count = write_parquet_stream(records(), stream, with_raw=True)
     fs.mv(temporary, f"{root}/{name}.parquet")  # whole shards only: a killed task leaves none
-    marker = {"warc": path, "articles": count, "problem": problems[0] if problems else None}
+    marker = {"warc": path, "articles": count, "problem": problems[0] if problems else None,
+              "worker_peak_rss_mb": _peak_rss_mb()}  # fmt: skip
     with fs.open(f"{root}/{name}{DONE_SUFFIX}", "w") as stream:
         stream.write(json.dumps(marker, ensure_ascii=False))
     return marker
+
+
+def _peak_rss_mb() -> float | None:
+    """The worker process's peak memory so far, for sizing workers (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)  # bytes on macOS
 
 
 def run_batch(
