@@ -47,3 +47,22 @@ def test_an_archive_from_before_provenance_is_migrated_and_keeps_its_pages(db):
         (raw,) = archive.raw_pages(saved.article_id)
         assert raw.content == b"<p>old</p>" and raw.fetched_at == "2020-01-01"
         assert raw.status is None
+
+
+def test_a_backup_with_raw_pages_carries_provenance_through_import(tmp_path, run_cli, db):
+    with scraper.Archive(db) as archive:
+        archive.save(
+            scraper.Article(url="http://a.cn/1", title=TITLE, body="正文。"),
+            [RawPage("http://a.cn/1", b"<p>x</p>", "text/html", status=200,
+                     headers=[("Server", "nginx"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+                     server_ip="198.51.100.7")],
+        )  # fmt: skip
+    backup, copy = tmp_path / "b.jsonl", tmp_path / "copy.db"
+    assert (
+        run_cli("export", "--format", "jsonl", "--with-raw", "--out", backup, "--db", db).code == 0
+    )
+    assert run_cli("import", backup, "--db", copy).code == 0
+    with scraper.Archive(copy) as archive:
+        (raw,) = archive.raw_pages(archive.get("http://a.cn/1")["id"])
+    assert raw.server_ip == "198.51.100.7" and raw.status == 200
+    assert raw.headers == [("Server", "nginx"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")]

@@ -94,6 +94,8 @@ def test_site_and_url_pattern_filter_records(tmp_path, run_cli):
     assert set(articles(other)) == {"http://other.example.com/b.html"}
     bad = run_cli("archive", warc, "--url-pattern", "(", "--db", other)
     assert bad.code == 2 and "--url-pattern" in bad.err and "Traceback" not in bad.err
+    no_warc = run_cli("archive", "http://a.cn/1.html", "--site", "a.cn", "--db", other)
+    assert no_warc.code == 2 and "filter WARC inputs" in no_warc.err
 
 
 def test_a_missing_or_corrupt_warc_is_one_line_not_a_traceback(tmp_path, run_cli):

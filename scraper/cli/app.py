@@ -101,6 +101,8 @@ def archive_cmd(inputs, input_list, url, site, url_pattern, as_json, quiet, db_p
     warcs, inputs = split_warc_inputs(inputs)
     if not warcs and not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
+    if (site or url_pattern) and not warcs:
+        raise click.UsageError("--site and --url-pattern filter WARC inputs; none was given")
     wanted = wanted_urls(site, url_pattern)
     summaries = []
     with open_archive(db_path) as archive:

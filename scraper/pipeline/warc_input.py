@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from scraper.extract.page import EXTRACTOR_VERSION
-from scraper.fetch.urls import registered_domain
 from scraper.pipeline.maintenance import _batched, _pipelined, _segmenting_pool
 from scraper.pipeline.run import Outcome, RunSummary, _canonical_or_same
 from scraper.pipeline.workers import PageResult, article_entry, process_page
@@ -41,10 +41,8 @@ def url_filter(site: str | None = None, url_pattern: str | None = None) -> Calla
 
 
 def _host_under(url: str, site: str) -> bool:
-    from urllib.parse import urlsplit
-
     host = (urlsplit(url).hostname or "").lower()
-    return host == site or host.endswith("." + site) or registered_domain(host) == site
+    return host == site or host.endswith("." + site)
 
 
 def extract_captures(captures: list[Capture]) -> list[PageResult]:
