@@ -18,7 +18,7 @@ from scraper.article import RECORD_FIELDS
 from scraper.export.backup import RAW_PAGES
 from scraper.export.formats import ExportError, _atomic_writer, paragraphs
 
-ROW_GROUP = 1000  # articles per row group: bounded memory on export and import
+ROW_GROUP = 256  # articles per row group (~10 MB with raw pages): bounds memory per worker
 TIME_FIELDS = ("archived_at", "updated_at")  # stamped by the archive: always full timestamps
 _UTC_TIME = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit
 RAW_PAGE_TYPE = pa.struct([
