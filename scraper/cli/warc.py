@@ -90,7 +90,10 @@ def batch_cmd(warcs, out_dir, workers, scheduler, site, url_pattern) -> None:
             f"scraper batch needs Dask ({error.name} is missing): pip install 'scraper[batch]'"
         ) from None
     wanted_urls(site, url_pattern)  # a bad pattern fails here, not on every worker
-    report = run_batch(list(warcs), out_dir, workers, scheduler, site, url_pattern)
+    try:
+        report = run_batch(list(warcs), out_dir, workers, scheduler, site, url_pattern)
+    except OSError as error:  # the scheduler cannot be reached, the output cannot be made
+        raise click.ClickException(f"cannot run the batch: {error}") from None
     for path, problem in report.failed:
         err.print(Text(f"failed  {path}  {problem}", style="red"))
     err.print(

@@ -95,6 +95,9 @@ def extract_to_shard(path: str, out_dir: str, site: str | None, url_pattern: str
     content (articles written, the file's problem if it was damaged)."""
     from scraper.export.parquet import write_parquet_stream
 
+    source_fs, source = fsspec.core.url_to_fs(path)
+    if not source_fs.exists(source):  # failed without a marker: a re-run tries it again
+        raise FileNotFoundError(f"no such file: {path}")
     fs, root = fsspec.core.url_to_fs(out_dir)
     name = shard_name(path)
     problems: list[str] = []
