@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scraper"
-STAGES = ["fetch", "extract", "discover", "store", "search", "export", "pipeline", "web", "cli"]
+STAGES = ["fetch", "warc", "extract", "discover", "store", "search", "export", "pipeline", "web",
+          "cli"]  # fmt: skip
 SHARED = {"article", "clock", "version"}
 FACADE = {"scraper", "scraper.__main__"}
 MAX_LINES = 400

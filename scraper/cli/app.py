@@ -27,13 +27,22 @@ from scraper.cli.discover import archive_discovered_cmd, discover_cmd, discover_
 from scraper.cli.history import HISTORY_COMMANDS
 from scraper.cli.maintenance import MAINTENANCE_COMMANDS
 from scraper.cli.reports import REPORT_COMMANDS
+from scraper.cli.serve import serve_cmd
+from scraper.cli.warc import (
+    archive_warc_inputs,
+    batch_cmd,
+    merged,
+    split_warc_inputs,
+    wanted_urls,
+)
 from scraper.cli.watch import WATCH_COMMANDS
+from scraper.export.archival import BINARY_FORMATS, write_binary_export
 from scraper.export.backup import with_raw_pages
 from scraper.export.formats import FORMATS, ExportError, write_export
 from scraper.export.selection import EXPORT_SORTS, select_records
 from scraper.pipeline.inputs import InputListError, open_list, read_list
 from scraper.search.engine import SORTS, QueryError, count, search
-from scraper.store.archive import ArchiveError, default_db_path
+from scraper.store.archive import ArchiveError
 from scraper.version import __version__
 
 
@@ -57,14 +66,19 @@ def cli() -> None:
 @fetch_options
 @click.option("--refresh", is_flag=True, help="Fetch archived URLs again; update if changed.")
 @click.option("--retry-failed", is_flag=True, help="Also retry the URLs that failed before.")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False),
+              help="Also write every fetched page as WARC records (.warc.gz) in this folder.")  # fmt: skip
+@click.option("--site", help="WARC inputs: only this site's pages (domain), e.g. gmw.cn.")
+@click.option("--url-pattern", help="WARC inputs: only URLs matching this regular expression.")
 @click.option("--discover", "discover_sources", is_flag=True,
               help="INPUTS are sources (feeds, sitemaps, list pages, editions): archive the "
               "articles `scraper discover` finds there.")  # fmt: skip
 @discover_options
 @db_option
-def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, since, until,
-                pages, as_json, quiet, db_path, **flags) -> None:  # fmt: skip
-    """Archive URLs, saved pages (.html/.htm/.txt), folders of them, or lists ("-" = stdin).
+def archive_cmd(inputs, input_list, allow_files, url, site, url_pattern, discover_sources, kind,
+                since, until, pages, as_json, quiet, db_path, **flags) -> None:  # fmt: skip
+    """Archive URLs, saved pages (.html/.htm/.txt), WARC files (.warc, .warc.gz), folders of
+    them, or lists ("-" = stdin).
 
     Fetching is polite (per-host limits and delay, robots.txt) and robust (timeouts, retries,
     size caps). Each article is committed when done: run the same command again to resume.
@@ -77,26 +91,40 @@ def archive_cmd(inputs, input_list, allow_files, url, discover_sources, kind, si
       cat urls.txt | scraper archive - --json
       scraper archive --retry-failed
       scraper archive --discover https://news.example.cn/rss.xml
+      scraper archive https://www.gmw.cn/ --warc warcs/
+      scraper archive crawl/*.warc.gz --site gmw.cn --db news.db
     """
     # Imported here: `scraper search` should not pay for the fetching stack at start-up.
     from scraper.cli.progress import ArchiveProgress, report_summary
     from scraper.pipeline.run import run_archive
 
     options = _archive_options(_page_url(url, inputs, input_list), flags)
-    if not inputs and not input_list and not options.retry_failed:
+    warcs, inputs = split_warc_inputs(inputs)
+    if not warcs and not inputs and not input_list and not options.retry_failed:
         raise click.UsageError("give at least one URL, file, folder, -i LIST or - (stdin)")
+    if (site or url_pattern) and not warcs:
+        raise click.UsageError("--site and --url-pattern filter WARC inputs; none was given")
     if discover_sources:
         summary = archive_discovered_cmd(
-            list(_gather_inputs(inputs, input_list, allow_files)), options, (kind, since, until, pages),
-            db_path, quiet or as_json,
+            list(_gather_inputs(inputs, input_list, allow_files)), options,
+            (kind, since, until, pages), db_path, quiet or as_json,
         )  # fmt: skip
         report_summary(out, err, summary, as_json)
         sys.exit(130 if summary.interrupted else 1 if summary.failed else 0)
     if kind or since or until or pages != 1:
         raise click.UsageError("--kind, --since, --until and --pages need --discover")
-    items = _gather_inputs(inputs, input_list, allow_files)
-    with open_archive(db_path) as archive, ArchiveProgress(err, quiet or as_json) as progress:
-        summary = run_archive(archive, items, options, progress.start, progress.advance)
+    summaries = []
+    with open_archive(db_path) as archive:
+        if warcs:
+            wanted = wanted_urls(site, url_pattern)
+            summaries.append(archive_warc_inputs(archive, warcs, wanted, options.workers,
+                                                 quiet or as_json))  # fmt: skip
+        if inputs or input_list or options.retry_failed:
+            with ArchiveProgress(err, quiet or as_json) as progress:
+                items = _gather_inputs(inputs, input_list, allow_files)
+                summaries.append(run_archive(archive, items, options, progress.start,
+                                             progress.advance))  # fmt: skip
+    summary = merged(summaries)
     report_summary(out, err, summary, as_json)
     if summary.disk_full:
         saved = summary.counts["added"] + summary.counts["updated"]
@@ -108,7 +136,8 @@ def _archive_options(url: str | None, flags: dict):
     from scraper.pipeline.run import ArchiveOptions
 
     settings = fetch_settings(flags)
-    return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"])
+    return ArchiveOptions(settings, flags["refresh"], flags["retry_failed"], url, flags["workers"],
+                          flags["warc_dir"])  # fmt: skip
 
 
 def _page_url(url: str | None, inputs: tuple[str, ...], lists: tuple) -> str | None:
@@ -279,7 +308,8 @@ def _print_hit(hit) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS + BINARY_FORMATS), default="txt",
+              show_default=True)  # fmt: skip
 @click.option("--out", "out_path",
               help="File, or folder (existing or ending in /) for txt/md; - for stdout.")  # fmt: skip
 @click.option("--query", help="Only articles matching this search.")
@@ -288,53 +318,39 @@ def _print_hit(hit) -> None:
 @click.option("--sort", type=click.Choice(EXPORT_SORTS), default="oldest", show_default=True,
               help="oldest/newest published first, or relevance (with --query).")  # fmt: skip
 @click.option("--with-raw", is_flag=True,
-              help="jsonl: include the raw pages (base64), so reextract works after import.")  # fmt: skip
+              help="jsonl, parquet: include the raw pages, so reextract works after import.")  # fmt: skip
 @db_option
 def export_cmd(fmt, out_path, query, since, until, site, source, status, limit, sort, with_raw,
                db_path) -> None:  # fmt: skip
-    """Export articles as txt, md, jsonl or csv (stdout unless --out).
+    """Export articles as txt, md, jsonl or csv (stdout unless --out), or as a Parquet or
+    WARC file (--out FILE; WARC holds the stored raw pages with their capture provenance).
 
     \b
     Examples:
       scraper export --format jsonl --out backup.jsonl --with-raw
       scraper export --format txt --out articles/ --site gmw.cn
       scraper export --format csv --query 工业互联网 --sort relevance --limit 100
+      scraper export --format parquet --out articles.parquet
     """
-    if with_raw and fmt != "jsonl":
-        raise click.UsageError("--with-raw needs --format jsonl")
+    if with_raw and fmt not in ("jsonl", "parquet"):
+        raise click.UsageError("--with-raw needs --format jsonl or parquet")
     filters = {"since": since, "until": until, "site": site, "source": source, "status": status}
     with read_archive(db_path) as archive:
         records = select_records(archive, query, sort, filters)
         if with_raw:
             records = with_raw_pages(archive, records)
-        count = write_export(itertools.islice(records, limit), fmt, out_path, sys.stdout)
+        records = itertools.islice(records, limit)
+        if fmt in BINARY_FORMATS:
+            count = write_binary_export(archive, records, fmt, out_path, with_raw)
+        else:
+            count = write_export(records, fmt, out_path, sys.stdout)
     if out_path and out_path != "-":
         err.print(f"exported {count} articles to {out_path}")
 
 
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0: every network, not only this machine).")  # fmt: skip
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--allow-archive", is_flag=True, help="Allow archiving URLs from the web page.")
-@db_option
-def serve_cmd(host: str, port: int, allow_archive: bool, db_path: str | None) -> None:
-    """Search and read the archive in a browser: a local web app (Ctrl-C stops it).
-
-    \b
-    Examples:
-      scraper serve
-      scraper serve --port 9000 --allow-archive
-    """
-    from scraper.web.app import serve
-
-    path = db_path or default_db_path()
-    read_archive(path).close()  # a missing archive fails here; a read-only one says so
-    serve(path, host, port, allow_archive,
-          announce=lambda url: err.print(f"serving {path} at {url} (Ctrl-C to stop)"))  # fmt: skip
-
-
 cli.add_command(discover_cmd)
+cli.add_command(serve_cmd)
+cli.add_command(batch_cmd)
 for command in (*REPORT_COMMANDS, *MAINTENANCE_COMMANDS, *WATCH_COMMANDS, *HISTORY_COMMANDS):
     cli.add_command(command)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.text import Text
@@ -14,16 +15,18 @@ from scraper.export.formats import read_jsonl
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=click.Path(allow_dash=True))
 @db_option
 def import_cmd(file: str, db_path: str | None) -> None:
-    """Restore a jsonl export into the archive (existing URLs are updated; ids are kept when
-    free; raw pages of an export made --with-raw are restored). A bad line is reported with
-    its number and skipped (exit code 1); the rest is imported.
+    """Restore a jsonl export, a Parquet export or a folder of `scraper batch` shards into the
+    archive (existing URLs are updated; ids are kept when free; raw pages of an export made
+    --with-raw are restored). A bad line is reported with its number and skipped (exit code
+    1); the rest is imported.
 
     \b
-    Example:
+    Examples:
       scraper import backup.jsonl --db other.db
+      scraper import shards/ --db news.db
     """
     from scraper.pipeline.maintenance import import_records
 
@@ -35,7 +38,12 @@ def import_cmd(file: str, db_path: str | None) -> None:
         err.print(Text(message))
 
     with open_archive(db_path) as archive:
-        records = read_jsonl(source, report, record_problem)
+        if Path(file).is_dir() or file.endswith(".parquet"):
+            from scraper.export.parquet import read_parquet_inputs
+
+            records = read_parquet_inputs(file)
+        else:
+            records = read_jsonl(source, report, record_problem)
         counts = import_records(archive, records)
     if bad_lines:
         counts["skipped (bad line)"] = len(bad_lines)

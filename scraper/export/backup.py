@@ -18,24 +18,26 @@ import zstandard
 
 from scraper.article import RECORD_FIELDS
 from scraper.store.archive import RawPage
+from scraper.store.raw_pages import headers_from_json
 
 if TYPE_CHECKING:
     from scraper.store.archive import Archive
 
 RAW_PAGES = "raw_pages"
 RAW_TEXT_FIELDS = ("url", "content_type", "encoding", "fetched_at", "sha256")
+PROVENANCE_FIELDS = ("http_status", "http_headers", "server_ip")  # headers as stored: JSON text
 
 
 def with_raw_pages(archive: Archive, records: Iterable[dict]) -> Iterator[dict]:
     """Each record with its stored raw pages, in page order."""
     for record in records:
         rows = archive.db.execute(
-            "SELECT url, content_type, encoding, fetched_at, sha256, content FROM raw_pages"
-            " WHERE article_id = ? ORDER BY page_no",
+            "SELECT url, content_type, encoding, fetched_at, sha256, http_status, http_headers,"
+            " server_ip, content FROM raw_pages WHERE article_id = ? ORDER BY page_no",
             [record["id"]],
         ).fetchall()
         pages = [
-            {**dict(zip(RAW_TEXT_FIELDS, row[:-1], strict=True)),
+            {**dict(zip((*RAW_TEXT_FIELDS, *PROVENANCE_FIELDS), row[:-1], strict=True)),
              "zstd_base64": base64.b64encode(row[-1]).decode("ascii")}
             for row in rows
         ]  # fmt: skip
@@ -56,8 +58,17 @@ def raw_pages_of(record: dict) -> list[RawPage]:
             raise ValueError(f"raw page {page['url']} does not match its sha256")
         pages.append(RawPage(page["url"], content, page.get("content_type"),
                              page.get("encoding"), page.get("fetched_at"),
-                             packed=(blob, _sha256(content))))  # fmt: skip
+                             packed=(blob, _sha256(content)), status=page.get("http_status"),
+                             headers=_headers(page.get("http_headers")),
+                             server_ip=page.get("server_ip")))  # fmt: skip
     return pages
+
+
+def _headers(stored: str | None) -> list[tuple[str, str]] | None:
+    try:
+        return headers_from_json(stored)
+    except (ValueError, TypeError):
+        raise ValueError("http_headers is not a JSON list of [name, value] pairs") from None
 
 
 def _sha256(content: bytes) -> str:
@@ -84,9 +95,11 @@ def _raw_pages_problem(pages: object) -> str | None:
     if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
         return f"{RAW_PAGES} must be a list of objects"
     for page in pages:
-        for name in (*RAW_TEXT_FIELDS, "zstd_base64"):
+        for name in (*RAW_TEXT_FIELDS, "zstd_base64", "http_headers", "server_ip"):
             if page.get(name) is not None and not isinstance(page[name], str):
                 return f"{RAW_PAGES}: {name} must be text, not {_kind(page[name])}"
+        if page.get("http_status") is not None and type(page["http_status"]) is not int:
+            return f"{RAW_PAGES}: http_status must be a whole number"
         if not page.get("url") or not page.get("zstd_base64"):
             return f"{RAW_PAGES}: every page needs its url and zstd_base64"
     try:

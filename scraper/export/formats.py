@@ -185,12 +185,18 @@ def safe_filename(title: str | None, published_at: str | None, ext: str, taken: 
 
 
 @contextmanager
-def _atomic_writer(path: Path, encoding: str = "utf-8", newline: str = "\n") -> Iterator[TextIO]:
-    """Write to a temp file beside `path`, then os.replace: a crash never leaves half a file."""
+def _atomic_writer(
+    path: Path, encoding: str | None = "utf-8", newline: str = "\n"
+) -> Iterator[TextIO]:
+    """Write to a temp file beside `path`, then os.replace: a crash never leaves half a file.
+    Without an encoding the file is binary (Parquet, WARC)."""
     # No fsync: exports can be re-run, and 100k fsyncs would dominate a per-article export.
     tmp = path.with_name(f".{path.name[:40]}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "x", encoding=encoding, newline=newline) as handle:
+        text = encoding is not None
+        with open(
+            tmp, "x" if text else "xb", encoding=encoding, newline=newline if text else None
+        ) as handle:
             yield handle
         os.replace(tmp, path)
     except BaseException as exc:

@@ -17,7 +17,7 @@ import ssl
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -96,6 +96,11 @@ class FetchedPage:
     etag: str | None = None  # validators, for a later conditional request
     last_modified: str | None = None
     not_modified: bool = False  # a 304 answer to a conditional request: no content
+    # Provenance, so a capture can be proven and written out as WARC records later.
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as received, in order
+    server_ip: str | None = None
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -259,15 +264,13 @@ class Fetcher:
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in accept:
             raise NotAPage(content_type)
+        fetched_at = now_iso()
         content = await self._read_body(response)
         return FetchedPage(
-            url,
-            content,
-            content_type or "text/html",
-            response.charset_encoding,
-            now_iso(),
-            *validators,
-        )
+            url, content, content_type or "text/html", response.charset_encoding, fetched_at,
+            *validators, status=status, headers=_as_sent(response.headers),
+            server_ip=_server_ip(response), request_headers=_as_sent(response.request.headers),
+        )  # fmt: skip
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         s = self.settings
@@ -344,6 +347,18 @@ def _host(url: str) -> str:
 def _validators(response: httpx.Response) -> tuple[str | None, str | None]:
     """ETag and Last-Modified, for the next check's conditional request."""
     return response.headers.get("etag"), response.headers.get("last-modified")
+
+
+def _as_sent(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers with their original spelling (httpx's items are lower-cased)."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+
+
+def _server_ip(response: httpx.Response) -> str | None:
+    """The peer's address, read from the connection while the response is still open."""
+    stream = response.extensions.get("network_stream")
+    address = stream.get_extra_info("server_addr") if stream is not None else None
+    return str(address[0]) if address else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -8,17 +8,18 @@ from pathlib import Path
 
 from scraper.fetch.engine import FetchedPage, FetchError
 from scraper.fetch.urls import BadURL, canonical_url
+from scraper.pipeline.workers import PageResult
 from scraper.store.raw_pages import RawPage
 
 
 def urls_of_article(item: str, raws: list[RawPage]) -> dict[str, int]:
     """URL -> page number for every URL of the article, page 1's final URL first (its key)."""
-    known_by = {_canonical_or_same(raw.url): number for number, raw in enumerate(raws, 1)}
+    known_by = {canonical_or_same(raw.url): number for number, raw in enumerate(raws, 1)}
     known_by.setdefault(item, 1)
     return known_by
 
 
-def _canonical_or_same(url: str) -> str:
+def canonical_or_same(url: str) -> str:
     try:
         return canonical_url(url)
     except BadURL:
@@ -42,3 +43,13 @@ def read_local_page(item: str, url: str | None, max_bytes: int) -> FetchedPage:
 
 def _mtime_iso(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+
+
+def raw_page_of(page: FetchedPage, result: PageResult) -> RawPage:
+    """What is stored of a fetched page: its bytes and, for a URL, the capture's provenance."""
+    fetched = bool(page.headers)  # a saved page from disk has no HTTP exchange
+    return RawPage(
+        page.url, page.content, page.content_type, result.encoding, page.fetched_at,
+        result.packed, page.status if fetched else None, page.headers if fetched else None,
+        page.server_ip,
+    )  # fmt: skip

@@ -54,10 +54,12 @@ class ArchiveOptions:
     retry_failed: bool = False
     url: str | None = None  # the original URL of a single saved page
     workers: int | None = None  # extraction processes; None: one per core for large runs
+    warc_dir: str | None = None  # also write every fetched page as WARC records there
 
 
 OutcomeCallback = Callable[[Outcome], None]
+# "skipped": a WARC record passed over before extraction (not HTML, a revisit, an error answer).
 STATUSES = ("added", "updated", "unchanged", "already_archived", "not_an_article", "no_body",
-            "failed")  # fmt: skip
+            "failed", "skipped")  # fmt: skip
 PROBLEMS = ("not_an_article", "no_body", "failed")  # inputs that were not archived
 KEPT_OUTCOMES = 1000

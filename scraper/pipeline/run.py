@@ -28,7 +28,7 @@ from scraper.fetch.engine import FetchedPage, Fetcher, FetchError, NotAPage
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.pipeline.checks import NoArticleBody, NotAnArticle, check_body, check_page
 from scraper.pipeline.inputs import LISTED_PATH_REFUSED, ListedPath, expand_inputs, looks_like_url
-from scraper.pipeline.item_pages import read_local_page, urls_of_article
+from scraper.pipeline.item_pages import raw_page_of, read_local_page, urls_of_article
 from scraper.pipeline.outcomes import (
     ArchiveOptions,
     Outcome,
@@ -40,6 +40,8 @@ from scraper.store.aliases import PAGE_OF_ARCHIVED, archived_as, archived_url
 from scraper.store.aliases import add as add_aliases
 from scraper.store.archive import Archive, RawPage, SaveResult
 from scraper.store.errors import DiskFull
+from scraper.warc.capture import capture_of
+from scraper.warc.writer import RotatingWarcs
 
 PIPELINES_PER_REQUEST_SLOT = 4
 
@@ -169,6 +171,7 @@ class _Run:
         self.committed: Counter = Counter()
         self.disk_full = False
         self.stop = asyncio.Event()
+        self.warcs = RotatingWarcs(options.warc_dir) if options.warc_dir else None
 
     def _save(
         self, article: Article, known_by: dict[str, int], *args: object, **kwargs: object
@@ -238,6 +241,8 @@ class _Run:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
+            if self.warcs:
+                self.warcs.close()
             self._commit_what_finished()
         return stop.is_set()
 
@@ -315,7 +320,7 @@ class _Run:
     ) -> tuple[list[PageResult], list[RawPage]]:
         """Page 1 and, for a multi-page article, the next pages in order (capped, no loops)."""
         url = item if is_url else None
-        page = await fetcher.fetch(item) if is_url else self._read_local(item)
+        page = await self._fetch(fetcher, item) if is_url else self._read_local(item)
         check_page(page.content)  # only page 1: a bad later page must not lose the article
         results: list[PageResult] = []
         raws: list[RawPage] = []
@@ -324,13 +329,19 @@ class _Run:
             result = await workers.process(page.content, url or page.url, page.charset,
                                            page.fetched_at)  # fmt: skip
             results.append(result)
-            raws.append(RawPage(page.url, page.content, page.content_type, result.encoding,
-                                page.fetched_at, result.packed))  # fmt: skip
+            raws.append(raw_page_of(page, result))
             following = result.next_url
             if not following or following in seen or len(results) >= MAX_PAGES:
                 return results, raws
             seen.add(following)
-            page, url = await fetcher.fetch(following), following
+            page, url = await self._fetch(fetcher, following), following
+
+    async def _fetch(self, fetcher: Fetcher, url: str) -> FetchedPage:
+        """Fetch, and with --warc write the exchange (in the database thread: one writer)."""
+        page = await fetcher.fetch(url)
+        if self.warcs:
+            await self._db(self.warcs.write, capture_of(page))
+        return page
 
     async def _store(
         self, item: str, results: list[PageResult], raws: list[RawPage], workers: Workers

@@ -28,10 +28,11 @@ from scraper.store.dupes import assign_cluster
 from scraper.store.errors import ArchiveError as ArchiveError  # re-exported
 from scraper.store.errors import NoArchiveError, archive_error
 from scraper.store.index import IndexEntry, index_entry
-from scraper.store.raw_pages import RawPage, pack
-from scraper.store.schema import ADDED_COLUMNS, SCHEMA_VERSION, TABLES_SQL
+from scraper.store.raw_pages import RawPage, headers_from_json, headers_json, pack
+from scraper.store.schema import SCHEMA_VERSION
 from scraper.store.segment import add_words, index_signature
 from scraper.store.stats import archive_stats
+from scraper.store.upgrade import upgrade_schema
 
 DEFAULT_DB = "archive.db"
 _COLUMNS = ", ".join(("id", *RECORD_FIELDS, aliases.ALIASES_COLUMN, versions.RECORD_COLUMNS_SQL))
@@ -109,29 +110,8 @@ class Archive:
                     f"{self.path}: the archive is read-only and was made by an older version;"
                     " it needs upgrading once with write access"
                 )
-            self._upgrade_schema()
+            upgrade_schema(self.db, self.set_meta)
         add_words(self.user_words())
-
-    def _upgrade_schema(self) -> None:
-        """Create the tables; columns added since an archive was made are added to it."""
-        tables = self.db.table_names()
-        fresh = "articles" not in tables
-        with self.db.conn:
-            self.db.executescript(TABLES_SQL)
-            if not fresh and "url_aliases" not in tables:
-                aliases.backfill(self.db.conn)
-            present = set(self.db["articles"].columns_dict)
-            for name, kind in ADDED_COLUMNS:
-                if name not in present:
-                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
-            if "body_tokens" in present:
-                search_index.migrate_token_columns(self.db.conn, present)
-                if "extra_tokens" not in present:
-                    self.set_meta("index_signature", "an index without sub-words")
-            self.db.execute(search_index.SCHEMA_SQL)
-            self.set_meta("schema_version", SCHEMA_VERSION)
-            if fresh:
-                self.set_meta("index_signature", index_signature())
 
     def _schema_is_current(self) -> bool:
         try:
@@ -284,10 +264,11 @@ class Archive:
             blob, sha256 = page.packed or pack(page.content)
             self._sql(
                 "INSERT INTO raw_pages (article_id, page_no, url, content_type, encoding,"
-                " compression, size, sha256, content, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?)",
+                " compression, size, sha256, content, fetched_at, http_status, http_headers,"
+                " server_ip) VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?, ?, ?, ?, ?, ?)",
                 article_id, number, page.url, page.content_type, page.encoding,
                 len(page.content), sha256, blob, page.fetched_at or now_iso(),
+                page.status, headers_json(page.headers), page.server_ip,
             )  # fmt: skip
 
     def record_failure(self, url: str, stage: str, error: str, attempts: int = 1) -> None:
@@ -338,14 +319,15 @@ class Archive:
         decompressor = zstandard.ZstdDecompressor()
         only = "" if page_no is None else " AND page_no = ?"
         rows = self.db.execute(
-            "SELECT url, content, content_type, encoding, fetched_at FROM raw_pages "
-            f"WHERE article_id = ?{only} ORDER BY page_no",
+            "SELECT url, content, content_type, encoding, fetched_at, http_status, http_headers,"
+            f" server_ip FROM raw_pages WHERE article_id = ?{only} ORDER BY page_no",
             [article_id] if page_no is None else [article_id, page_no],
         ).fetchall()
         return [
-            RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at)
-            for url, blob, content_type, encoding, fetched_at in rows
-        ]
+            RawPage(url, decompressor.decompress(blob), content_type, encoding, fetched_at,
+                    status=status, headers=headers_from_json(headers), server_ip=ip)
+            for url, blob, content_type, encoding, fetched_at, status, headers, ip in rows
+        ]  # fmt: skip
 
     def records(
         self, where: str = "1", params: Iterable[object] = (), newest_first: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,19 @@ class RawPage:
     encoding: str | None = None
     fetched_at: str | None = None
     packed: tuple[bytes, str] | None = None  # (zstd bytes, sha256) if a worker already made them
+    # Provenance of the capture: None for pages saved from disk or archived before version 4.
+    status: int | None = None
+    headers: list[tuple[str, str]] | None = None  # HTTP response headers as received
+    server_ip: str | None = None
+
+
+def headers_json(headers: list[tuple[str, str]] | None) -> str | None:
+    """Headers as stored: a JSON list of [name, value] pairs (order and repeats kept)."""
+    return None if headers is None else json.dumps(headers, ensure_ascii=False)
+
+
+def headers_from_json(text: str | None) -> list[tuple[str, str]] | None:
+    return None if text is None else [(name, value) for name, value in json.loads(text)]
 
 
 def pack(content: bytes) -> tuple[bytes, str]:

@@ -6,12 +6,19 @@ from scraper.article import RECORD_FIELDS
 
 # 2: contentless index with character columns (scraper/store/index.py); 3: url_aliases;
 # 4: sources (SOURCES_SQL); 5: article versions, their raw pages, re-check events and watch
-# state (WATCH_SCHEMA_SQL)
-SCHEMA_VERSION = "5"
+# state (WATCH_SCHEMA_SQL); 6: provenance of raw pages (RAW_PAGE_PROVENANCE)
+SCHEMA_VERSION = "6"
 ADDED_COLUMNS = (  # columns newer than the oldest archives, added to those on open
     *((name, "TEXT") for name in RECORD_FIELDS),
     ("simhash", "INTEGER"), ("cluster", "INTEGER"), ("index_tokens", "BLOB"),
 )  # fmt: skip
+
+# Capture provenance, added to raw_pages of every archive (new or older) on open.
+RAW_PAGE_PROVENANCE = (
+    ("http_status", "INTEGER"),
+    ("http_headers", "TEXT"),  # JSON list of [name, value] pairs, as received
+    ("server_ip", "TEXT"),
+)
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);

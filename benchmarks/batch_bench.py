@@ -1,0 +1,188 @@
+"""Benchmark WARC reading and `scraper batch` on Dask: records/s, speed-up per worker, memory.
+
+A WARC set of article pages is generated (default 20,000) in varied templates: gmw.cn pages
+from the seed (news_server.py: 200 bodies, each article its own title, 来源, time and id) and,
+when the dev corpus is there (../shared/corpus), its 45+ portals' pages, each given article n's
+own title and a sentence of its own. Files have different sizes (250 … 4,000 pages), so the
+worker's peak memory can be compared across file sizes.
+
+Measured: WARC reading alone; extraction alone (bytes already in memory); reading + extraction
+in one process (reading must cost < 10% of it); `scraper archive WARC --workers 1` (the
+single-process path with SQLite and the search index) on one file; `scraper batch` with 1 and 2
+Dask workers over the whole set; Parquet and WARC bytes per article.
+
+    python benchmarks/batch_bench.py                 # 20,000 pages (~6 min on 2 cores)
+    python benchmarks/batch_bench.py --pages 2000 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from news_server import HEADLINES, build_pool, render  # noqa: E402
+
+from scraper.pipeline.batch import run_batch, shard_records  # noqa: E402
+from scraper.warc.capture import Capture  # noqa: E402
+from scraper.warc.reader import read_captures  # noqa: E402
+from scraper.warc.writer import new_writer, write_capture  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "pages"
+FILE_SIZES = (250, 250, 500, 1000, 2000, 4000)  # repeated until the pages are used up
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.S | re.I)
+_BODY_START = re.compile(rb"<p[ >]", re.I)
+
+
+def corpus_templates() -> list[bytes]:
+    """The dev corpus's UTF-8 pages (other portals' templates), if it is on this machine."""
+    if not CORPUS.is_dir():
+        return []
+    pages = []
+    for path in sorted(CORPUS.glob("*.html")):
+        content = path.read_bytes()
+        if b".expected" not in path.name.encode() and _TITLE.search(content):
+            try:
+                content.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            pages.append(content)
+    return pages
+
+
+def page_bytes(n: int, pool: list, others: list[bytes]) -> bytes:
+    """Article n: a gmw.cn page, or (every other one) a corpus portal's page made its own."""
+    if not others or n % 2 == 0:
+        return render(pool, n)
+    own = f"{HEADLINES[n % len(HEADLINES)]}（第{n}号）".encode()
+    content = _TITLE.sub(b"<title>" + own + b"</title>", others[n % len(others)], count=1)
+    sentence = f"<p>本报讯 这是第{n}篇报道的独有段落，记录当日的最新进展。</p>".encode()
+    found = _BODY_START.search(content)
+    return content[: found.start()] + sentence + content[found.start() :] if found else content
+
+
+def generate(folder: Path, pages: int) -> list[Path]:
+    pool, others = build_pool(), corpus_templates()
+    files, n, sizes = [], 0, iter(FILE_SIZES * 100)
+    while n < pages:
+        count = min(next(sizes), pages - n)
+        path = folder / f"bench-{len(files):03d}-{count}.warc.gz"
+        with open(path, "wb") as stream:
+            writer = new_writer(stream, path.name)
+            for k in range(n, n + count):
+                url = f"http://news{k % 50}.example.cn/{k // 50}/{k}.html"
+                write_capture(writer, Capture(url, page_bytes(k, pool, others),
+                                              "2025-05-01T08:00:00+00:00", request_headers=[],
+                                              headers=[("Content-Type", "text/html; charset=utf-8")]))  # fmt: skip
+        files.append(path)
+        n += count
+    return files
+
+
+def _pages_in(path: Path) -> int:
+    """The page count in a generated file's name (bench-003-1000.warc.gz)."""
+    return int(path.name.split("-")[2].split(".")[0])
+
+
+def timed(func, *args) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = func(*args)
+    return time.perf_counter() - start, result
+
+
+def read_only(files: list[Path]) -> int:
+    return sum(1 for f in files for item in read_captures(str(f)) if isinstance(item, Capture))
+
+
+def extract_only(captures: list[Capture]) -> int:
+    """A shard task's work on captures already in memory: decode, extract, compress."""
+    from scraper.pipeline.batch import _record
+
+    return sum(1 for capture in captures if _record(capture) is not None)
+
+
+def read_and_extract(path: Path) -> int:
+    return sum(1 for item in shard_records(str(path), None, None) if isinstance(item, dict))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=20_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="batch-bench-"))
+    try:
+        results = measure(work, args.pages)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    for key, value in results.items():
+        print(f"{key:38} {value}")
+
+
+def reading_share(sample: list[Capture], path: Path, rounds: int = 3) -> tuple:
+    """Extraction alone and reading + extraction, interleaved and the best of `rounds` each:
+    on a shared machine a load spike must not land on one side only."""
+    extract_s = both_s = float("inf")
+    for _ in range(rounds):
+        seconds, extracted = timed(extract_only, sample)
+        extract_s = min(extract_s, seconds)
+        seconds, both = timed(read_and_extract, path)
+        both_s = min(both_s, seconds)
+    return extract_s, extracted, both_s, both
+
+
+def measure(work: Path, pages: int) -> dict:
+    warcs = work / "warcs"
+    warcs.mkdir()
+    gen_s, files = timed(generate, warcs, pages)
+    warc_bytes = sum(f.stat().st_size for f in files)
+    read_s, read = timed(read_only, files)
+    # One 1,000-page file (or the largest smaller one) for the in-process comparisons.
+    sample_file = max((f for f in files if _pages_in(f) <= 1000), key=_pages_in)
+    sample = [c for c in read_captures(str(sample_file)) if isinstance(c, Capture)]
+    extract_s, extracted, both_s, both = reading_share(sample, sample_file)
+    db = work / "single.db"
+    single_s, _ = timed(subprocess.run, [sys.executable, "-m", "scraper", "archive",
+                        str(sample_file), "--workers", "1", "-q", "--db", str(db)])  # fmt: skip
+    results = {"pages": read, "warc_files": len(files), "generate_s": round(gen_s, 1),
+               "warc_bytes_per_article": round(warc_bytes / read),
+               "read_only_records_per_s": round(read / read_s),
+               "extract_only_pages_per_s": round(extracted / extract_s),
+               "read_and_extract_pages_per_s": round(both / both_s),
+               "reading_share_of_speed": round((both / both_s) / (extracted / extract_s), 3),
+               "single_process_archive_pages_per_s": round(len(sample) / single_s, 1)}  # fmt: skip
+    for workers in (1, 2):
+        shards = work / f"shards-{workers}"
+        batch_s, report = timed(run_batch, [str(f) for f in files], str(shards), workers)
+        markers = [json.loads(m.read_text()) for m in sorted(shards.glob("*.done"))]
+        results[f"batch_{workers}w_pages_per_s"] = round(report.articles / batch_s, 1)
+        results[f"batch_{workers}w_wall_s"] = round(batch_s, 1)
+        results[f"batch_{workers}w_worker_peak_rss_mb"] = max(
+            m["worker_peak_rss_mb"] for m in markers
+        )
+        if workers == 1:
+            parquet = sum(s.stat().st_size for s in shards.glob("*.parquet"))
+            results["parquet_bytes_per_article"] = round(parquet / report.articles)
+            results["peak_rss_mb_by_file_size"] = sorted(
+                (_pages_in(Path(m["warc"])), m["worker_peak_rss_mb"]) for m in markers
+            )
+    results["speedup_2w_over_1w"] = round(
+        results["batch_2w_pages_per_s"] / results["batch_1w_pages_per_s"], 2
+    )
+    return results
+
+
+if __name__ == "__main__":
+    main()
