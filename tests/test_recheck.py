@@ -599,3 +599,29 @@ def test_an_extractor_upgrade_is_not_an_edit(site, archived, db, clock, extracto
                            " extractor_version = ?", [extractor_version])  # fmt: skip
         archive.commit()
     assert check(db, clock) == {expected: 1}
+
+
+# --- WARC of re-checks ---------------------------------------------------------------------------
+
+
+def test_recheck_writes_the_pages_it_fetched_as_warc_and_keeps_their_provenance(
+    site, archived, db, clock, tmp_path, run_cli
+):
+    from warcio.archiveiterator import ArchiveIterator
+
+    article_id = archived()
+    site.add("/news/2026/1129/a.html", page(body=EDITED))
+    clock.advance(2)
+    result = run_cli("recheck", "--all", "--delay", "0", "--warc", tmp_path / "w", "--json",
+                     "-q", "--db", db)  # fmt: skip
+    assert json.loads(result.out.splitlines()[-1])["edited"] == 1
+    (written,) = (tmp_path / "w").glob("*.warc.gz")
+    with written.open("rb") as stream:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream()
+                    .read()) for r in ArchiveIterator(stream)]  # fmt: skip
+    responses = [body for kind, _, body in records if kind == "response"]
+    assert len(responses) == 1 and EDITED.encode() in responses[0]
+    assert {kind for kind, _, _ in records} >= {"request", "response"}
+    with scraper.Archive(db) as archive:
+        (raw,) = archive.raw_pages(article_id)  # the new version's capture, with provenance
+        assert raw.status == 200 and raw.server_ip == "127.0.0.1"

@@ -37,9 +37,11 @@ SHOWN_CHANGES = 30
               help="Sightings of a deletion needed to confirm it.")  # fmt: skip
 @click.option("--confirm-hours", default=24.0, show_default=True, type=click.FloatRange(0, 10_000),
               help="Hours the sightings must span to confirm a deletion.")  # fmt: skip
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False),
+              help="Also write every page fetched (not a 304) as WARC records in this folder.")  # fmt: skip
 @fetch_options
 @db_option
-def recheck_cmd(keys, every, due, since, until, site, confirm_checks, confirm_hours, as_json,
+def recheck_cmd(keys, every, due, since, until, site, confirm_checks, confirm_hours, warc_dir, as_json,
                 quiet, db_path, **flags) -> None:  # fmt: skip
     """Fetch archived articles again: unchanged, edited (the old version is kept), suspected
     or deleted (confirmed after --confirm-checks sightings over --confirm-hours), restored,
@@ -60,7 +62,7 @@ def recheck_cmd(keys, every, due, since, until, site, confirm_checks, confirm_ho
 
     selection = Selection(tuple(keys), every, due, since, until, site)
     options = RecheckOptions(fetch_settings(flags), Confirmation(confirm_checks, confirm_hours),
-                             workers=flags["workers"])  # fmt: skip
+                             workers=flags["workers"], warc_dir=warc_dir)  # fmt: skip
     try:
         selection.check()
         progress = ArchiveProgress(err, quiet or as_json, "re-checking")

@@ -23,14 +23,17 @@ from datetime import datetime, timezone
 from scraper.extract.page import EXTRACTOR_VERSION, merge_pages
 from scraper.extract.pagination import MAX_PAGES
 from scraper.fetch.engine import PLAIN, FetchedPage, Fetcher, FetchError, FetchSettings, Request
+from scraper.pipeline.item_pages import raw_page_of
 from scraper.pipeline.outcomes import KEPT_OUTCOMES, ArchiveOptions
 from scraper.pipeline.recheck_select import Selection, finish_selection, select_articles
 from scraper.pipeline.run import PIPELINES_PER_REQUEST_SLOT, run_loop
 from scraper.pipeline.watch_evidence import Evidence, inspect_page, judge_page
 from scraper.pipeline.watch_rules import Confirmation, apply_evidence, iso
 from scraper.pipeline.workers import Workers, process_page
-from scraper.store.archive import Archive, RawPage, content_hash
+from scraper.store.archive import Archive, content_hash
 from scraper.store.versions import save_check, watch
+from scraper.warc.capture import capture_of
+from scraper.warc.writer import RotatingWarcs
 
 OUTCOMES = ("unchanged", "edited", "suspected", "deleted", "unreachable", "restored")
 GONE_STATUSES = (404, 410)
@@ -47,6 +50,7 @@ class RecheckOptions:
     conditional: bool = True  # send If-None-Match / If-Modified-Since when known
     workers: int | None = None  # extraction processes; None: one per core for large runs
     clock: Callable[[], datetime] = utc_now  # injectable: tests move time forward
+    warc_dir: str | None = None  # also write every page fetched (not a 304) as WARC records
 
 
 @dataclass
@@ -110,6 +114,7 @@ class _Recheck:
         self.options = options
         self.record = record
         self.db_thread = ThreadPoolExecutor(1, thread_name_prefix="recheck-db")
+        self.warcs = RotatingWarcs(options.warc_dir) if options.warc_dir else None
 
     async def _db(self, func: Callable, *args: object):
         call = functools.partial(func, *args)
@@ -133,8 +138,17 @@ class _Recheck:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
+            if self.warcs:
+                self.warcs.close()
             self.archive.defer_commits(False)
         return stop.is_set()
+
+    async def _fetch(self, fetcher: Fetcher, url: str, request: Request = PLAIN) -> FetchedPage:
+        """Fetch, and with --warc write the exchange (in the database thread: one writer)."""
+        page = await fetcher.fetch(url, request)
+        if self.warcs and not page.not_modified:
+            await self._db(self.warcs.write, capture_of(page))
+        return page
 
     async def _all(self, targets, pipelines, fetcher, workers, stop: asyncio.Event) -> None:
         pending = iter(targets)
@@ -191,7 +205,7 @@ class _Recheck:
     async def _evidence(self, url, state, stored: dict, fetcher: Fetcher, workers) -> Evidence:
         request = _conditional(state) if self.options.conditional else PLAIN
         try:
-            page = await fetcher.fetch(url, request)
+            page = await self._fetch(fetcher, url, request)
         except FetchError as error:
             if error.status in GONE_STATUSES:
                 return Evidence("gone", f"HTTP {error.status}")
@@ -207,15 +221,15 @@ class _Recheck:
     async def _judge(self, url, page: FetchedPage, stored, fetcher, workers) -> Evidence:
         first = await workers.call(inspect_page, page.content, url, page.charset,
                                    page.fetched_at)  # fmt: skip
-        results, raws = [first.result], [_raw(page, first.result)]
+        results, raws = [first.result], [raw_page_of(page, first.result)]
         while (following := results[-1].next_url) and len(results) < MAX_PAGES:
             if following in {r.url for r in raws}:
                 break
-            later = await fetcher.fetch(following)
+            later = await self._fetch(fetcher, following)
             inspected = await workers.call(inspect_page, later.content, following,
                                            later.charset, later.fetched_at)  # fmt: skip
             results.append(inspected.result)
-            raws.append(_raw(later, inspected.result))
+            raws.append(raw_page_of(later, inspected.result))
         article = merge_pages([r.article for r in results])
         article.url = stored["url"]
         entry = results[0].entry if len(results) == 1 else await workers.index_entry(article)
@@ -247,11 +261,6 @@ class _Recheck:
 def _conditional(state) -> Request:
     """A GET that the server may answer 304 when the article has not changed."""
     return Request(etag=state.etag, last_modified=state.last_modified)
-
-
-def _raw(page: FetchedPage, result) -> RawPage:
-    return RawPage(page.url, page.content, page.content_type, result.encoding, page.fetched_at,
-                   result.packed)  # fmt: skip
 
 
 def recheck_due(archive: Archive, options: ArchiveOptions) -> int:
