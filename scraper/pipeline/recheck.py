@@ -10,10 +10,7 @@ the articles not yet checked since the interrupted run began.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import signal
-import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +23,7 @@ from scraper.fetch.engine import PLAIN, FetchedPage, Fetcher, FetchError, FetchS
 from scraper.pipeline.item_pages import raw_page_of
 from scraper.pipeline.outcomes import KEPT_OUTCOMES, ArchiveOptions
 from scraper.pipeline.recheck_select import Selection, finish_selection, select_articles
-from scraper.pipeline.run import PIPELINES_PER_REQUEST_SLOT, run_loop
+from scraper.pipeline.run import PIPELINES_PER_REQUEST_SLOT, ctrl_c_sets, run_loop
 from scraper.pipeline.watch_evidence import Evidence, inspect_page, judge_page
 from scraper.pipeline.watch_rules import Confirmation, apply_evidence, iso
 from scraper.pipeline.workers import Workers, process_page
@@ -122,21 +119,16 @@ class _Recheck:
 
     async def main(self, targets: list[tuple[int, str]]) -> bool:
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        on_main = threading.current_thread() is threading.main_thread()
-        if on_main:
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signal.SIGINT, stop.set)
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
         self.archive.defer_commits(True)  # a check and its new version commit together
         try:
-            with Workers(self.options.workers, len(targets), self.archive.user_words()) as workers:
+            with (
+                ctrl_c_sets(stop),
+                Workers(self.options.workers, len(targets), self.archive.user_words()) as workers,
+            ):
                 async with Fetcher(self.options.fetch) as fetcher:
                     await self._all(targets, pipelines, fetcher, workers, stop)
         finally:
-            if on_main:
-                with contextlib.suppress(NotImplementedError):
-                    loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
             if self.warcs:
                 self.warcs.close()

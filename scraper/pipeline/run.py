@@ -18,7 +18,7 @@ import itertools
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from scraper.article import Article
@@ -94,6 +94,24 @@ def run_loop(coroutine):
     except ImportError:
         return asyncio.run(coroutine)
     return uvloop.run(coroutine)
+
+
+@contextlib.contextmanager
+def ctrl_c_sets(stop: asyncio.Event) -> Iterator[None]:
+    """While inside, Ctrl-C sets `stop` instead of raising: a run ends between two commits.
+    Only the main thread gets signals; a run in a background thread (`scraper serve`) has none
+    to handle, and uvloop raises ValueError there rather than RuntimeError."""
+    loop = asyncio.get_running_loop()
+    on_main = threading.current_thread() is threading.main_thread()
+    if on_main:
+        with contextlib.suppress(NotImplementedError):  # not POSIX
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+    try:
+        yield
+    finally:
+        if on_main:
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(signal.SIGINT)
 
 
 class InputQueue:
@@ -215,19 +233,15 @@ class _Run:
     async def main(self, total: int, shared: Fetcher | None = None) -> bool:
         """Process the queue; True when Ctrl-C (or a full disk) stopped it."""
         stop = self.stop
-        loop = asyncio.get_running_loop()
-        # Only the main thread gets signals; a run in a background thread (`scraper serve`)
-        # has none to handle, and uvloop raises ValueError there rather than RuntimeError.
-        on_main = threading.current_thread() is threading.main_thread()
-        if on_main:
-            with contextlib.suppress(NotImplementedError):  # not POSIX
-                loop.add_signal_handler(signal.SIGINT, stop.set)
         # More articles in progress than requests in flight: while some pages are being
         # extracted or saved, others are being fetched (the Fetcher caps requests).
         pipelines = max(1, self.options.fetch.concurrency) * PIPELINES_PER_REQUEST_SLOT
         self.archive.defer_commits(True)
         try:
-            with Workers(self.options.workers, total, self.archive.user_words()) as workers:
+            with (
+                ctrl_c_sets(stop),
+                Workers(self.options.workers, total, self.archive.user_words()) as workers,
+            ):
                 # A shared Fetcher stays open: its owner closes it.
                 own = Fetcher(self.options.fetch) if shared is None else None
                 async with own or contextlib.nullcontext(shared) as fetcher:
@@ -237,9 +251,6 @@ class _Run:
                         if not stop.is_set():
                             await self._phase(later_pages, pipelines, fetcher, workers, stop)
         finally:
-            if on_main:
-                with contextlib.suppress(NotImplementedError):
-                    loop.remove_signal_handler(signal.SIGINT)
             self.db_thread.shutdown(wait=True)
             if self.warcs:
                 self.warcs.close()
