@@ -221,25 +221,13 @@ def show_cmd(key: str, as_json: bool, db_path: str | None) -> None:
       scraper show 1
     """
     with read_archive(db_path) as archive:
-        record = archive.get(_article_key(key))
+        record = archive.get(key)  # an id, or any URL it is known by in any spelling
     if record is None:
         raise click.UsageError(f"no article {key!r} in the archive")
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         _print_record(record)
-
-
-def _article_key(key: str) -> str:
-    """An id as it is; a URL spelt as `archive` stores it (tracking parameters, case…)."""
-    from scraper.fetch.urls import BadURL, canonical_url
-
-    if key.isdigit():
-        return key
-    try:
-        return canonical_url(key)
-    except BadURL:
-        return key
 
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
