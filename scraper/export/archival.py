@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from scraper.export.formats import ExportError, _atomic_writer
+from scraper.export.formats import ExportError, atomic_writer
 from scraper.store.archive import Archive, RawPage
 from scraper.warc.capture import Capture
 
@@ -34,7 +34,7 @@ def write_warc(archive: Archive, records: Iterable[dict], out: str | Path) -> in
     from scraper.warc.writer import new_writer, write_capture  # warcio: only when used
 
     count = 0
-    with _atomic_writer(Path(out), encoding=None) as stream:
+    with atomic_writer(Path(out), encoding=None) as stream:
         writer = new_writer(stream, Path(out).name)
         for record in records:
             for page in archive.raw_pages(record["id"]):

@@ -185,7 +185,7 @@ def safe_filename(title: str | None, published_at: str | None, ext: str, taken: 
 
 
 @contextmanager
-def _atomic_writer(
+def atomic_writer(
     path: Path, encoding: str | None = "utf-8", newline: str = "\n"
 ) -> Iterator[TextIO]:
     """Write to a temp file beside `path`, then os.replace: a crash never leaves half a file.
@@ -269,7 +269,7 @@ def _write_per_article(records: Iterable[dict], fmt: str, directory: Path) -> in
         path = (root / name).resolve()
         if path.parent != root or not path.is_relative_to(root):  # defence in depth
             raise ExportError(f"refusing to write outside {root}: {name!r}")
-        with _atomic_writer(path) as handle:
+        with atomic_writer(path) as handle:
             handle.write(RENDERERS[fmt](record))
         count += 1
     return count
@@ -297,7 +297,7 @@ def write_export(records: Iterable[dict], fmt: str, out: str | Path | None, stdo
     # utf-8-sig writes CSV_BOM: Excel only detects UTF-8 (and shows Chinese) with a BOM.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     newline = "" if fmt == "csv" else "\n"  # csv writes its own "\r\n"
-    with _atomic_writer(target, encoding, newline) as handle:
+    with atomic_writer(target, encoding, newline) as handle:
         return _write_stream(records, fmt, handle)
 
 

@@ -6,6 +6,7 @@ carries its pages' compressed bytes and provenance, so `scraper import` restores
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 
 from scraper.article import RECORD_FIELDS
 from scraper.export.backup import RAW_PAGES
-from scraper.export.formats import ExportError, _atomic_writer, paragraphs
+from scraper.export.formats import ExportError, atomic_writer, paragraphs
 
 ROW_GROUP = 256  # articles per row group (~10 MB with raw pages): bounds memory per worker
 TIME_FIELDS = ("archived_at", "updated_at")  # stamped by the archive: always full timestamps
@@ -36,7 +37,7 @@ RAW_SCHEMA = ARTICLE_SCHEMA.append(pa.field(RAW_PAGES, pa.list_(RAW_PAGE_TYPE)))
 
 def write_parquet(records: Iterable[dict], out: str | Path, with_raw: bool = False) -> int:
     """Write `records` (with raw pages in the jsonl backup's form when `with_raw`) to `out`."""
-    with _atomic_writer(Path(out), encoding=None) as stream:
+    with atomic_writer(Path(out), encoding=None) as stream:
         return write_parquet_stream(records, stream, with_raw)
 
 
@@ -44,8 +45,9 @@ def write_parquet_stream(records: Iterable[dict], stream: BinaryIO, with_raw: bo
     """The Parquet writer on an open binary stream (a local file, or an fsspec one)."""
     schema = RAW_SCHEMA if with_raw else ARTICLE_SCHEMA
     count = 0
+    pending = iter(records)
     with pq.ParquetWriter(stream, schema, compression="zstd") as writer:
-        for rows in _chunks(records, ROW_GROUP):
+        while rows := list(itertools.islice(pending, ROW_GROUP)):
             writer.write_table(pa.Table.from_pylist([_row(r, with_raw) for r in rows], schema))
             count += len(rows)
     return count
@@ -103,17 +105,6 @@ def _record(row: dict) -> dict:
 def _backup_page(page: dict) -> dict:
     kept = {name: value for name, value in page.items() if name != "zstd"}
     return {**kept, "zstd_base64": base64.b64encode(page["zstd"]).decode("ascii")}
-
-
-def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    chunk: list[dict] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def read_parquet_inputs(path: str | Path) -> Iterator[dict]:

@@ -53,11 +53,11 @@ def import_records(
     """Restore exported records (jsonl) into the archive, keeping their original timestamps.
     Segmentation runs on every core; records are read and saved in a stream of batches."""
     counts: Counter = Counter()
-    batches = _batched((r for r in records if _restorable(r, counts)), REINDEX_BATCH)
+    batches = batched((r for r in records if _restorable(r, counts)), REINDEX_BATCH)
     archive.defer_commits(True)  # a commit per batch: one per record would cost more than all
     try:
-        with _segmenting_pool(archive, workers) as pool:
-            for batch, entries in _pipelined(pool, _record_entries, batches):
+        with segmenting_pool(archive, workers) as pool:
+            for batch, entries in pipelined(pool, _record_entries, batches):
                 for record, entry in zip(batch, entries, strict=True):
                     counts[_restore(archive, record, entry)] += 1
                 archive.commit()
@@ -118,8 +118,8 @@ def reindex(
     with archive.db.conn:  # until the last batch lands, the index is marked stale
         archive.set_meta("index_signature", "an interrupted reindex")
         search_index.clear(archive.db.conn)
-    with _segmenting_pool(archive, workers, archive.count() > 4 * REINDEX_BATCH) as pool:
-        for rows, entries in _pipelined(pool, _record_entries, _article_batches(archive)):
+    with segmenting_pool(archive, workers, archive.count() > 4 * REINDEX_BATCH) as pool:
+        for rows, entries in pipelined(pool, _record_entries, _article_batches(archive)):
             with archive.db.conn:
                 for row, entry in zip(rows, entries, strict=True):
                     archive.db.conn.execute(
@@ -134,7 +134,7 @@ def reindex(
 
 
 @contextmanager
-def _segmenting_pool(
+def segmenting_pool(
     archive: Archive, workers: int | None, large: bool = True
 ) -> Iterator[Executor | None]:
     """A process per core (each loads the archive's user words), or None for small jobs."""
@@ -149,7 +149,7 @@ def _segmenting_pool(
         pool.shutdown(cancel_futures=True)
 
 
-def _pipelined(pool: Executor | None, func: Callable, batches: Iterable[list]) -> Iterator:
+def pipelined(pool: Executor | None, func: Callable, batches: Iterable[list]) -> Iterator:
     """(batch, func(batch)) in order, with a few batches in flight: bounded memory."""
     if pool is None:
         yield from ((batch, func(batch)) for batch in batches)
@@ -165,7 +165,7 @@ def _pipelined(pool: Executor | None, func: Callable, batches: Iterable[list]) -
         yield batch, future.result()
 
 
-def _batched(items: Iterable, size: int) -> Iterator[list]:
+def batched(items: Iterable, size: int) -> Iterator[list]:
     batch: list = []
     for item in items:
         batch.append(item)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from scraper.extract.page import EXTRACTOR_VERSION
 from scraper.pipeline.item_pages import canonical_or_same
-from scraper.pipeline.maintenance import _batched, _pipelined, _segmenting_pool
+from scraper.pipeline.maintenance import batched, pipelined, segmenting_pool
 from scraper.pipeline.outcomes import Outcome, RunSummary
 from scraper.pipeline.workers import PageResult, article_entry, process_page
 from scraper.store.archive import Archive
@@ -83,9 +83,9 @@ def archive_warcs(
     large = sum(_size(p) for p in paths) > POOL_BYTES
     archive.defer_commits(True)
     try:
-        with _segmenting_pool(archive, workers, large) as pool:
-            batches = _batched(_captures(paths, wanted, record), BATCH)
-            for batch, results in _pipelined(pool, extract_captures, batches):
+        with segmenting_pool(archive, workers, large) as pool:
+            batches = batched(_captures(paths, wanted, record), BATCH)
+            for batch, results in pipelined(pool, extract_captures, batches):
                 for capture, result in zip(batch, results, strict=True):
                     record(_save(archive, capture, result))
                 archive.commit()
