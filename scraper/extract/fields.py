@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from scraper.extract.credits import trailing_credit
 from scraper.extract.dates import ZONE_WORDS, parse_other_date, zone_of
-from scraper.extract.names import PEN_NAME_CHARS, is_person, source_name
+from scraper.extract.names import PEN_NAME_CHARS, is_person, join_spaced_singles, source_name
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -221,13 +221,7 @@ def _split_spaced(part: str) -> list[str]:
     pieces = part.split()
     if not _is_cjk("".join(pieces)):
         return [part] if part else []  # 'John Smith' is one name
-    names: list[str] = []
-    for piece in pieces:
-        if names and len(piece) == 1 and len(names[-1]) == 1:
-            names[-1] += piece
-        else:
-            names.append(piece)
-    return names
+    return join_spaced_singles(pieces)
 
 
 def _is_cjk(text: str) -> bool:

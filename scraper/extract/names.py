@@ -113,7 +113,7 @@ def persons(raw: str | None, strict: bool = False, longest: int = NAME_CHARS) ->
     value = re.sub(r"\s*等\s*$", "", REPORT_TAIL.sub("", (raw or "").strip()))  # 'X、Y等'
     value = re.sub(r"[（(][^（()）]{1,8}[）)]", " ", value)  # '张三（实习）', '李四(图)'
     parts = _NAME_SPLIT.split(value)
-    pieces = _spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
+    pieces = join_spaced_singles([w for p in parts for w in (p.split() if _has_cjk(p) else [p])])
     names = [_without_place(p) for p in pieces if p]
     kept = [n for n in names if is_person(n, longest)]
     # Unlabelled names are the common ones, of two or three characters ('（国际观察）' is none).
@@ -126,7 +126,8 @@ def _has_cjk(text: str) -> bool:
     return bool(re.search(f"[{CJK}]", text))
 
 
-def _spaced_singles(pieces: list[str]) -> list[str]:
+def join_spaced_singles(pieces: list[str]) -> list[str]:
+    """Single characters next to each other are one name printed spaced out: ['方', '敏'] -> ['方敏']."""
     joined: list[str] = []
     for piece in pieces:
         if joined and len(piece) == 1 and len(joined[-1]) == 1:
