@@ -10,8 +10,7 @@ import click
 from rich.text import Text
 
 from scraper.cli.common import err, open_archive
-
-KIND_CHOICES = ("feed", "sitemap", "page", "edition")
+from scraper.discover.model import KINDS
 
 
 def discover_options(func):
@@ -20,7 +19,7 @@ def discover_options(func):
         [
             click.option(
                 "--kind",
-                type=click.Choice(KIND_CHOICES),
+                type=click.Choice(KINDS),
                 help="What the sources are [default: read from their content].",
             ),  # fmt: skip
             click.option(

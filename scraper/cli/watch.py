@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from scraper.cli.common import db_option, err, open_archive, out, read_archive
-from scraper.cli.discover import KIND_CHOICES
+from scraper.discover.model import KINDS
 
 
 @click.group("sources")
@@ -28,7 +28,7 @@ def sources_cmd() -> None:
 
 @sources_cmd.command("add")
 @click.argument("url")
-@click.option("--kind", type=click.Choice(KIND_CHOICES), help="[default: read from its content]")
+@click.option("--kind", type=click.Choice(KINDS), help="[default: read from its content]")
 @click.option("--every", default="30m", show_default=True, help="Poll interval: 90s, 30m, 2h, 1d.")
 @click.option("--name", help="A name to show for it.")
 @db_option

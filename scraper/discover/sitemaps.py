@@ -42,14 +42,6 @@ def gunzip(content: bytes, limit: int = MAX_UNCOMPRESSED) -> bytes:
     return data
 
 
-def root_name(content: bytes) -> str | None:
-    """The local name of the document's root element, or None when it is not XML."""
-    try:
-        return _local(fromstring(content, forbid_dtd=True).tag)
-    except (ParseError, DefusedXmlException, ValueError):
-        return None
-
-
 def parse_sitemap(content: bytes) -> Sitemap:
     """The URLs (with news date or lastmod) of a urlset, or the child sitemaps of an index."""
     try:

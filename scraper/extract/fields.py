@@ -160,12 +160,6 @@ def labelled_values(text: str) -> dict[str, str]:
 _LABEL_RE = re.compile(rf"(?<![\u4e00-\u9fff])({'|'.join(map(re.escape, _ALL_LABELS))}){_COLON}")
 
 
-def last_labelled(text: str, labels: tuple[str, ...]) -> str | None:
-    """The value of whichever of `labels` comes last: in '文丨政能亮特约评论员 韩涵' the name
-    follows 评论员, not 文."""
-    return pick_last(labelled_values(text), labels)
-
-
 def first_labelled(text: str, labels: tuple[str, ...]) -> str | None:
     return pick(labelled_values(text), labels)
 

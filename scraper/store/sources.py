@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scraper.clock import now_iso
+from scraper.discover.model import KINDS
 from scraper.fetch.urls import BadURL, canonical_url
 from scraper.store.archive import Archive, ArchiveError
 
-SOURCE_KINDS = ("feed", "sitemap", "page", "edition")
 DEFAULT_EVERY = 30 * 60
 _EVERY = re.compile(r"^(\d+)\s*([smhd]?)$", re.I)
 _UNIT_SECONDS = {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}  # a bare number is minutes
@@ -127,8 +127,8 @@ def record_poll(
 
 
 def _source_key(url: str, kind: str | None) -> str:
-    if kind not in (None, *SOURCE_KINDS):
-        raise SourceError(f"unknown kind {kind!r} (one of {', '.join(SOURCE_KINDS)})")
+    if kind not in (None, *KINDS):
+        raise SourceError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     if _TEMPLATE.search(url):
         if not url.strip().lower().startswith(("http://", "https://")):
             raise SourceError(f"not an http(s) URL: {url!r}")

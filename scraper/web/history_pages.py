@@ -12,8 +12,6 @@ from scraper.store.versions import badges, history
 from scraper.web.state import WebState
 from scraper.web.views import BadParameter, parse_id, parse_int
 
-RECENT_SHOWN = 20
-
 
 def result_badges(web: WebState, ids: list[int]) -> dict[int, dict]:
     return badges(web.connections.get().db.conn, ids)
