@@ -28,7 +28,6 @@ BLOCK_TAGS = frozenset((
     "address",
 ))  # fmt: skip
 _PUNCT = re.compile(r"[，。！？；：、“”,.!?;:]")
-_CANDIDATE_TAGS = frozenset(["div", "section", "article", "main", "td", "body"])
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -43,15 +42,6 @@ def text_blocks(node: LexborNode) -> list[str]:
     """The node's text cut at block elements and <br>, each block cleaned, empty ones dropped."""
     blocks: list[str] = []
     buffer: list[str] = []
-
-    def flush() -> None:
-        if not buffer:
-            return
-        text = clean_text("".join(buffer))
-        if text:
-            blocks.append(text)
-        buffer.clear()
-
     # An explicit stack, not recursion: a page of a thousand nested <div>s must not overflow.
     # Each entry is a child iterator and whether leaving it ends a block.
     stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
@@ -61,21 +51,31 @@ def text_blocks(node: LexborNode) -> list[str]:
             tag = child.tag
             if tag == "-text":
                 buffer.append(child.text_content or "")
-            elif tag == "br":
-                flush()
-            elif tag in BLOCK_TAGS:
-                flush()
-                stack.append((child.iter(include_text=True), True))
-                break
+            elif tag == "br" or tag in BLOCK_TAGS:
+                if buffer:
+                    _end_block(buffer, blocks)
+                if tag != "br":
+                    stack.append((child.iter(include_text=True), True))
+                    break
             elif not tag.startswith("-"):
                 stack.append((child.iter(include_text=True), False))
                 break
         else:
             stack.pop()
-            if is_block:
-                flush()
-    flush()
+            if is_block and buffer:
+                _end_block(buffer, blocks)
+    if buffer:
+        _end_block(buffer, blocks)
     return blocks
+
+
+def _end_block(buffer: list[str], blocks: list[str]) -> None:
+    """The buffered text becomes a block unless it is blank (most are: the whitespace between
+    tags), which is told apart without the cost of cleaning it."""
+    text = "".join(buffer)
+    buffer.clear()
+    if not text.isspace() and (text := clean_text(text)):
+        blocks.append(text)
 
 
 def link_density(node: LexborNode) -> float:
@@ -89,8 +89,8 @@ def link_density(node: LexborNode) -> float:
 def _own_prose_score(node: LexborNode) -> float:
     """Score of the prose directly inside `node` (its own text and its inline/<p> children)."""
     score = 0.0
-    for child in node.iter(include_text=True):
-        if child.tag in ("-text", "p", "span", "font", "strong", "b", "section"):
+    for child in node.iter(include_text=True, skip_empty=True):  # blanks are no prose
+        if child.tag in _PROSE_TAGS:
             text = clean_text(child.text() if child.tag != "-text" else child.text_content or "")
             if len(text) >= 10:
                 score += 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
@@ -160,12 +160,26 @@ def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
     root = tree.body or tree.root
     if root is None:
         return []
-    # Custom elements (<founder-content>) and CMS include tags (<sohu_cms_include:frag>) are a
-    # CMS's containers too: an HTML tag name is letters and digits only, theirs are not.
-    return [
-        root,
-        *(n for n in root.css("*") if (tag := n.tag) in _CANDIDATE_TAGS or not tag.isalnum()),
-    ]
+    return [root, *root.css(_candidate_selector(tree.raw_html))]
+
+
+def _candidate_selector(html: bytes) -> str:
+    """The container tags, and the page's custom elements (<founder-content>) and CMS include
+    tags (<sohu_cms_include:frag>), which are a CMS's containers too: an HTML tag name is
+    letters and digits only, theirs are not. One CSS query finds them all in document order."""
+    custom = {name.decode("utf-8", "replace").lower() for name in _CUSTOM_TAG.findall(html)}
+    return ", ".join([*_CANDIDATE_TAGS, *map(_css_name, sorted(custom))])
+
+
+_PROSE_TAGS = frozenset(("-text", "p", "span", "font", "strong", "b", "section"))
+_CANDIDATE_TAGS = ("div", "section", "article", "main", "td")
+# A start tag whose name has something other than letters and digits in it.
+_CUSTOM_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9]*[^a-zA-Z0-9\s/>][^\s/>]*)")
+
+
+def _css_name(tag: str) -> str:
+    """A tag name as a CSS type selector: every character but letters, digits, - and _ escaped."""
+    return re.sub(r"[^a-zA-Z0-9_-]", lambda m: "\\" + m.group(), tag)
 
 
 def _add(scores: dict[int, tuple[float, LexborNode]], node: LexborNode, value: float) -> None:

@@ -65,7 +65,7 @@ def _candidate_links(
     for scope in (areas, [root] if root is not None else []):
         # Only links whose href could name a page of this article are read at all: portal pages
         # carry hundreds of links and reading each one's text is the slow part.
-        links = [a for area in scope for a in _links_in(area) if _plausible(a, stem)]
+        links = [a for area in scope for a in _plausible_links(area, stem)]
         yield from (a for a in links if _says_next(_link_text(a)))
         yield from (a for a in links if _link_number(a) == current + 1)
 
@@ -78,9 +78,21 @@ def _article_stem(url: str) -> str:
     return suffix["base"] if suffix else stem
 
 
-def _plausible(link: LexborNode, stem: str) -> bool:
-    href = link.attributes.get("href") or ""
-    return stem in href or "=" in href
+def _plausible_links(node: LexborNode, stem: str) -> list[LexborNode]:
+    """Links whose href holds the stem or a query parameter, chosen by the CSS engine: a
+    portal's hundreds of other links never become Python objects."""
+    if not stem:
+        return _links_in(node)  # every href holds the empty stem
+    if node.tag == "a":
+        href = node.attributes.get("href") or ""
+        return [node] if stem in href or "=" in href else []
+    found = node.css(f'a[href*="{_css_string(stem)}"], a[href*="="]')
+    return list({a.mem_id: a for a in found}.values())  # a link matching both comes twice
+
+
+def _css_string(text: str) -> str:
+    """Text for a double-quoted CSS string: backslashes and quotes escaped, no line breaks."""
+    return re.sub(r'[\\"\n\r\f]', lambda m: f"\\{ord(m.group()):x} ", text)
 
 
 def _links_in(node: LexborNode) -> list[LexborNode]:
