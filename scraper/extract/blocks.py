@@ -90,11 +90,19 @@ def _own_prose_score(node: LexborNode) -> float:
     """Score of the prose directly inside `node` (its own text and its inline/<p> children)."""
     score = 0.0
     for child in node.iter(include_text=True, skip_empty=True):  # blanks are no prose
-        if child.tag in _PROSE_TAGS:
-            text = clean_text(child.text() if child.tag != "-text" else child.text_content or "")
-            if len(text) >= 10:
-                score += 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
+        tag = child.tag
+        if tag not in _PROSE_TAGS:
+            continue
+        raw = child.text_content or "" if tag == "-text" else child.text()
+        if len(raw) < _MIN_PROSE:  # cleaning only shortens: too short already
+            continue
+        text = clean_text(raw)
+        if len(text) >= _MIN_PROSE:
+            score += 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
     return score
+
+
+_MIN_PROSE = 10  # characters: shorter text is a label, not prose
 
 
 def best_body_node(tree: LexborHTMLParser) -> LexborNode | None:

@@ -122,8 +122,13 @@ def _day_month_as_in(visible: str, machine: str) -> str:
 
 
 def _meta_date(tree: LexborHTMLParser) -> str | None:
+    """The first of _DATE_META, in its order, whose content is a date. One query finds the few
+    date <meta>s a page has; each selector is then matched against those alone."""
+    found = tree.css(", ".join(_DATE_META))
     for selector in _DATE_META:
-        value = parse_datetime(meta_content(tree, selector))
+        node = next((n for n in found if n.css_matches(selector)), None)
+        content = node.attributes.get("content") if node is not None else None
+        value = parse_datetime(clean_text(content)) if content else None
         if value:
             return value
     return None

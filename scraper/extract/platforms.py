@@ -28,8 +28,14 @@ def platforms() -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def _account_selectors() -> tuple[str, ...]:
+    """Each platform's account selectors as one selector list."""
+    return tuple(", ".join(platform["account"]) for platform in platforms())
+
+
+@lru_cache(maxsize=1)
 def _any_account() -> str:
-    return ", ".join(selector for platform in platforms() for selector in platform["account"])
+    return ", ".join(_account_selectors())
 
 
 @dataclass
@@ -40,11 +46,14 @@ class Post:
 
 def platform_post(tree: LexborHTMLParser, html: str) -> Post:
     """The publishing account (and writer) when the page is a post on a known platform.
-    Most pages are on none: one query for every platform's account selectors at once rules
-    them out for less than the marker searches, which each scan the whole page."""
+    A platform whose account the page does not show is passed over before its markers are
+    looked for: a CSS query costs less than marker searches that each scan the whole page,
+    and one query for every platform at once rules out most pages."""
     if tree.css_first(_any_account()) is None:
         return Post()
-    for platform in platforms():
+    for platform, accounts in zip(platforms(), _account_selectors(), strict=True):
+        if tree.css_first(accounts) is None:
+            continue
         if any(marker in html for marker in platform["markers"]):
             account = _first(tree, platform["account"], source_name)
             if account:

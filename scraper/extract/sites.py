@@ -67,8 +67,17 @@ def find_template(tree: LexborHTMLParser, url: str | None) -> Template | None:
     host = (urlsplit(url).hostname or "").lower() if url else ""
     rules = load_rules()
     by_host = [r for r in rules if host and r.serves(host)]
-    for rule in by_host or rules:
+    candidates = by_host or rules
+    detect = _any_detect(tuple(candidates))
+    if not detect or tree.css_first(detect) is None:  # one query rules most pages out
+        return None
+    for rule in candidates:
         for template in rule.templates:
             if tree.css_first(template.detect) is not None:
                 return template
     return None
+
+
+@lru_cache(maxsize=64)
+def _any_detect(rules: tuple[SiteRule, ...]) -> str:
+    return ", ".join(template.detect for rule in rules for template in rule.templates)
