@@ -99,3 +99,21 @@ def test_a_page_wrapper_named_like_chrome_still_holds_the_article():
         "</div></body></html>"
     )
     assert scraper.extract(html).paragraphs[0].startswith("历时两年的老街区改造工程")
+
+
+def test_an_info_line_under_a_summary_leaves_the_body_for_the_fields():
+    """Portals set a summary or a caption above the date-and-outlet line inside the body
+    container; the line is read as the info line, not kept as a paragraph."""
+    article = extract("info_under_caption.html")
+    assert article.source == "南島日報"
+    assert article.published_at == "2024-07-23T09:42:00+08:00"
+    assert article.paragraphs[0] == "南部山區今明兩天嚴防豪雨。"
+    assert not any("09:42" in p for p in article.paragraphs)
+
+
+def test_widget_glyphs_font_buttons_and_ad_lines_are_not_paragraphs():
+    article = extract("info_under_caption.html")
+    leftovers = {"+", "留言", "A-A+", "×"}
+    assert not leftovers & set(article.paragraphs)
+    assert "廣告" not in article.body
+    assert len(article.paragraphs) == 4

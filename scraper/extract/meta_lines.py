@@ -159,11 +159,19 @@ def read_trailer(lines: list[str]) -> Credits:
 
 def take_leading_info(paragraphs: list[str]) -> list[str]:
     """Info lines that ended up inside the body container ('2005-04-05 06:40更新 来源：转载文章')
-    leave the body; they are returned to be read as info lines."""
+    leave the body; they are returned to be read as info lines. They open the body, or follow
+    what portals set above them: a photo caption, a one-line summary, widget labels."""
+    start = next((i for i, p in enumerate(paragraphs[:_OPENING]) if _is_info_line(p)), None)
+    if start is None or any(len(p) > _MAX_ABOVE_INFO for p in paragraphs[:start]):
+        return []
     taken = []
-    while paragraphs and _is_info_line(paragraphs[0]) and len(taken) < 3:
-        taken.append(paragraphs.pop(0))
+    while start < len(paragraphs) and _is_info_line(paragraphs[start]) and len(taken) < 3:
+        taken.append(paragraphs.pop(start))
     return taken
+
+
+_OPENING = 4  # paragraphs: how far into the body an info line may sit
+_MAX_ABOVE_INFO = 80  # characters: a caption or a summary line, not the article's prose
 
 
 def _is_info_line(line: str) -> bool:
