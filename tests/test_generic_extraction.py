@@ -61,3 +61,28 @@ def test_utf8_page_lying_about_gb2312():
 def test_degenerate_pages_do_not_crash(content):
     article = scraper.extract(content)
     assert article.body is None or isinstance(article.body, str)
+
+
+_BYLINE_PAGE = """<html><head><title>城东老街完成改造</title></head><body>
+<h1>城东老街完成改造</h1><div class="info">2024-06-02 10:15</div>
+<div class="content"><p>沿街二十多栋老房子修旧如旧</p><p>{byline}</p>
+<p>经过一年多的施工，城东老街改造工程日前全部完工，沿街二十多栋老房子修旧如旧，重新开门迎客。</p>
+<p>街道负责人介绍，改造保留了原有的石板路和骑楼，同时更新了地下管网，解决了雨季积水的老问题。</p>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "byline, source, author",
+    [
+        ("江城日报记者 刘洋 通讯员 陈静", "江城日报", "刘洋、陈静"),
+        ("新华社记者 周楠", "新华社", "周楠"),
+        ("本报记者 刘洋", None, "刘洋"),  # 本报 names no outlet
+    ],
+)
+def test_a_body_byline_names_its_outlet_as_the_source(byline, source, author):
+    """With no 来源 printed anywhere, the outlet a reporter line opens with is the 来源, also
+    where the line sits under the article's summary line."""
+    html = _BYLINE_PAGE.format(byline=byline)
+    article = scraper.extract(html)
+    assert (article.source, article.author) == (source, author)
+    assert byline not in article.body

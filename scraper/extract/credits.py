@@ -2,7 +2,7 @@
 
 A credit is a run of `[affiliation]ROLE[/ROLE…][separator]NAMES[／place報導]` pieces: '本报记者 王乐文
 方 敏', '文/图 刘玺东 易赛楠', '執筆／陳美', '記者林悅／台北報導', '中央社記者邱俊欽桃園19日電',
-'记者 张三 通讯员 李四'. It is printed under the headline, in brackets on the body's first line
+'记者 张三 通讯员 李四'; or names then roles, when a role ends the line: '张三/文 李四/图'. It is printed under the headline, in brackets on the body's first line
 ('本报讯（记者叶婉）', '新华社北京5月19日电（刘艺、杨吉）', '〔記者X／台北報導〕'), or at the body's
 end ('（编译/林靖东）'). Every value is checked by scraper.extract.names: desks, units and role words
 ('綜合報導', '医技药剂党支部', '图') are no author. Plain strings in, plain strings out.
@@ -57,6 +57,8 @@ class Credit:
 def read_roles(text: str) -> Credit:
     """The credits of one credit segment: '记者 张三 通讯员 李四', '文/图 X Y', '编辑：王五'."""
     matches = [m for m in _ROLE_RE.finditer(text) if _is_role(m, text)]
+    if _roles_follow_names(matches, text):
+        return _read_names_then_roles(matches, text)
     if any(_dangling(m, text) for m in matches[1:]):
         return Credit()  # '在线荐稿记者博客联系记者': a menu of links, no credit
     found: dict[str, list[str]] = {}
@@ -82,6 +84,30 @@ def read_roles(text: str) -> Credit:
     source = found.get(SOURCE, [None])[0] or _affiliation(matches) or _leading_outlet(text, matches)
     return Credit(
         source=source,
+        author="、".join(found.get(AUTHOR, [])) or None,
+        editor="、".join(found.get(EDITOR, [])) or None,
+    )
+
+
+def _roles_follow_names(matches: list[re.Match[str]], text: str) -> bool:
+    """'张三/文 李四/图', '记者 刘洋 文/图': a line ending in a role set apart by a slash or a
+    space names each role's people before it (a role glued on, '…联系记者', is a link)."""
+    if not matches or matches[0].group("sep").strip():
+        return False  # '作者：张三 编辑': a role with a colon names the people after it
+    last = matches[-1]
+    start = last.start("roles")
+    return last.end() == len(text) and start > 0 and text[start - 1] in " /／"
+
+
+def _read_names_then_roles(matches: list[re.Match[str]], text: str) -> Credit:
+    found: dict[str, list[str]] = {}
+    for i, match in enumerate(matches):
+        before = text[matches[i - 1].end() if i else 0 : _start(match)]
+        kind = _kind(match.group("roles"))
+        if kind in (AUTHOR, EDITOR) and (names := persons(before.strip(" /／"))):
+            found.setdefault(kind, []).append(names)
+    return Credit(
+        source=_affiliation(matches),
         author="、".join(found.get(AUTHOR, [])) or None,
         editor="、".join(found.get(EDITOR, [])) or None,
     )

@@ -162,11 +162,11 @@ def _generic(
     last = body.paragraphs[-1] if body.paragraphs else None
     after = _after(page, last)
     trailer = read_trailer(after)
-    credits = info.fill(Credits(body.source, byline, body.editor)).fill(trailer)
+    credits = info.fill(Credits(body.source, byline.author, body.editor)).fill(trailer)
     credits.fill(closing_credits(body.paragraphs))
     # the body's opening, else the lines under the headline (a body that was not found)
     lead = lead_credits(body.paragraphs).fill(lead_credits(info_area))
-    credits.source = credits.source or lead.source
+    credits.source = credits.source or lead.source or byline.source  # 新华社记者X: 新华社
     credits.source = credits.source or guess_source(info_area, title_follows=title is not None)
     credits.source = credits.source or _wire_anywhere(page)
     relative = next((d for line in info_area if (d := parse_relative(line, now))), None)
@@ -250,9 +250,9 @@ def _after(page: list[str], last_paragraph: str | None, count: int = 10) -> list
     return [block for at in copies for block in page[at + 1 : at + 1 + count]]
 
 
-def take_byline(paragraphs: list[str]) -> str | None:
+def take_byline(paragraphs: list[str]) -> Credits:
     """A reporter line opening or closing the body ('新华社记者邹多为、唐诗凝、丁乐', '作者︱春春')
-    leaves it as the author."""
+    leaves it as the author, and the outlet it names (新华社) as a 来源 if nothing better is found."""
     # The opening reaches past a short summary (划重点 and three points) to the byline under it.
     ends = [*range(min(6, len(paragraphs))), *range(max(6, len(paragraphs) - 3), len(paragraphs))]
     for index in ends:
@@ -260,8 +260,8 @@ def take_byline(paragraphs: list[str]) -> str | None:
         names = reporter_line(paragraph) or _bracketed_author(paragraph)
         if names:
             del paragraphs[index]
-            return names
-    return None
+            return Credits(source=credit_line(paragraph).source, author=names)
+    return Credits()
 
 
 def _bracketed_author(paragraph: str) -> str | None:
