@@ -109,6 +109,8 @@ def test_an_info_line_under_a_summary_leaves_the_body_for_the_fields():
     assert article.published_at == "2024-07-23T09:42:00+08:00"
     assert article.paragraphs[0] == "南部山區今明兩天嚴防豪雨。"
     assert not any("09:42" in p for p in article.paragraphs)
+    assert article.author == "林志明"  # the lone name right under the info line
+    assert "林志明" not in article.body
 
 
 def test_widget_glyphs_font_buttons_and_ad_lines_are_not_paragraphs():

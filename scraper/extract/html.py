@@ -154,7 +154,7 @@ def _generic(
     page = text_blocks(tree.body) if tree.body is not None else []
     body = _generic_body(tree, page, title)
     byline = take_byline(body.paragraphs)
-    leading_info = take_leading_info(body.paragraphs)
+    leading_info, info_author = take_leading_info(body.paragraphs)
     first = body.paragraphs[0] if body.paragraphs else None
     title = title or title_above_date(page, leading_info[0] if leading_info else first)
     info_area = leading_info + info_lines(page, title, leading_info[0] if leading_info else first)
@@ -162,7 +162,8 @@ def _generic(
     last = body.paragraphs[-1] if body.paragraphs else None
     after = _after(page, last)
     trailer = read_trailer(after)
-    credits = info.fill(Credits(body.source, byline.author, body.editor)).fill(trailer)
+    in_body = Credits(body.source, byline.author or info_author, body.editor)
+    credits = info.fill(in_body).fill(trailer)
     credits.fill(closing_credits(body.paragraphs))
     # the body's opening, else the lines under the headline (a body that was not found)
     lead = lead_credits(body.paragraphs).fill(lead_credits(info_area))

@@ -157,17 +157,29 @@ def read_trailer(lines: list[str]) -> Credits:
     return credits
 
 
-def take_leading_info(paragraphs: list[str]) -> list[str]:
+def take_leading_info(paragraphs: list[str]) -> tuple[list[str], str | None]:
     """Info lines that ended up inside the body container ('2005-04-05 06:40更新 来源：转载文章')
-    leave the body; they are returned to be read as info lines. They open the body, or follow
-    what portals set above them: a photo caption, a one-line summary, widget labels."""
+    leave the body; they are returned to be read as info lines, with the author when a lone
+    name stands right under them ('2018年09月16日 15:31 中時' then '謝明俊'). They open the
+    body, or follow what portals set above them: a photo caption, a one-line summary, widgets."""
     start = next((i for i, p in enumerate(paragraphs[:_OPENING]) if _is_info_line(p)), None)
     if start is None or any(len(p) > _MAX_ABOVE_INFO for p in paragraphs[:start]):
-        return []
+        return [], None
     taken = []
     while start < len(paragraphs) and _is_info_line(paragraphs[start]) and len(taken) < 3:
         taken.append(paragraphs.pop(start))
-    return taken
+    author = _lone_name(paragraphs[start]) if start < len(paragraphs) else None
+    if author:
+        del paragraphs[start]
+    return taken, author
+
+
+def _lone_name(line: str) -> str | None:
+    """A line that is one person's name and nothing else (2 to 4 characters, no punctuation)."""
+    return persons(line, strict=True) if _LONE_NAME.fullmatch(line) else None
+
+
+_LONE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 _OPENING = 4  # paragraphs: how far into the body an info line may sit
