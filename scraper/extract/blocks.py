@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -27,6 +28,7 @@ BLOCK_TAGS = frozenset((
     "tfoot", "tr", "td", "th", "blockquote", "pre", "figure", "figcaption", "hr", "center",
     "address",
 ))  # fmt: skip
+_BR = frozenset(["br"])
 _PUNCT = re.compile(r"[，。！？；：、“”,.!?;:]")
 
 
@@ -42,22 +44,24 @@ def text_blocks(node: LexborNode) -> list[str]:
     """The node's text cut at block elements and <br>, each block cleaned, empty ones dropped."""
     blocks: list[str] = []
     buffer: list[str] = []
+    block_ids, (br_id,) = _tag_ids(BLOCK_TAGS), _tag_ids(_BR)
     # An explicit stack, not recursion: a page of a thousand nested <div>s must not overflow.
     # Each entry is a child iterator and whether leaving it ends a block.
     stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
     while stack:
         children, is_block = stack[-1]
         for child in children:  # resumed where it stopped when a child's walk returns here
-            tag = child.tag
-            if tag == "-text":
+            if child.is_text_node:
                 buffer.append(child.text_content or "")
-            elif tag == "br" or tag in BLOCK_TAGS:
+                continue
+            tag_id = child.tag_id
+            if tag_id == br_id or tag_id in block_ids:
                 if buffer:
                     _end_block(buffer, blocks)
-                if tag != "br":
+                if tag_id != br_id:
                     stack.append((child.iter(include_text=True), True))
                     break
-            elif not tag.startswith("-"):
+            elif child.is_element_node:  # not a comment
                 stack.append((child.iter(include_text=True), False))
                 break
         else:
@@ -67,6 +71,14 @@ def text_blocks(node: LexborNode) -> list[str]:
     if buffer:
         _end_block(buffer, blocks)
     return blocks
+
+
+@lru_cache(maxsize=4)
+def _tag_ids(tags: frozenset[str]) -> frozenset[int]:
+    """Lexbor's ids of these tags (fixed for the tags HTML defines): the walks compare ids,
+    because they touch every node and a tag's name is a new string each time."""
+    probe = LexborHTMLParser("")
+    return frozenset(probe.create_node(tag).tag_id for tag in tags)
 
 
 def _end_block(buffer: list[str], blocks: list[str]) -> None:
@@ -89,11 +101,14 @@ def link_density(node: LexborNode) -> float:
 def _own_prose_score(node: LexborNode) -> float:
     """Score of the prose directly inside `node` (its own text and its inline/<p> children)."""
     score = 0.0
+    prose_ids = _tag_ids(_PROSE_TAGS)
     for child in node.iter(include_text=True, skip_empty=True):  # blanks are no prose
-        tag = child.tag
-        if tag not in _PROSE_TAGS:
+        if child.is_text_node:
+            raw = child.text_content or ""
+        elif child.tag_id in prose_ids:
+            raw = child.text()
+        else:
             continue
-        raw = child.text_content or "" if tag == "-text" else child.text()
         if len(raw) < _MIN_PROSE:  # cleaning only shortens: too short already
             continue
         text = clean_text(raw)
@@ -179,7 +194,7 @@ def _candidate_selector(html: bytes) -> str:
     return ", ".join([*_CANDIDATE_TAGS, *map(_css_name, sorted(custom))])
 
 
-_PROSE_TAGS = frozenset(("-text", "p", "span", "font", "strong", "b", "section"))
+_PROSE_TAGS = frozenset(("p", "span", "font", "strong", "b", "section"))  # and text itself
 _CANDIDATE_TAGS = ("div", "section", "article", "main", "td")
 # A start tag whose name has something other than letters and digits in it.
 _CUSTOM_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9]*[^a-zA-Z0-9\s/>][^\s/>]*)")
