@@ -189,15 +189,18 @@ def _candidates(tree: LexborHTMLParser) -> Iterable[LexborNode]:
 def _candidate_selector(html: bytes) -> str:
     """The container tags, and the page's custom elements (<founder-content>) and CMS include
     tags (<sohu_cms_include:frag>), which are a CMS's containers too: an HTML tag name is
-    letters and digits only, theirs are not. One CSS query finds them all in document order."""
+    letters and digits only, theirs join them with -, _ or :. One CSS query finds them all, in
+    document order."""
     custom = {name.decode("utf-8", "replace").lower() for name in _CUSTOM_TAG.findall(html)}
     return ", ".join([*_CANDIDATE_TAGS, *map(_css_name, sorted(custom))])
 
 
 _PROSE_TAGS = frozenset(("p", "span", "font", "strong", "b", "section"))  # and text itself
 _CANDIDATE_TAGS = ("div", "section", "article", "main", "td")
-# A start tag whose name has something other than letters and digits in it.
-_CUSTOM_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9]*[^a-zA-Z0-9\s/>][^\s/>]*)")
+# A start tag whose name joins letters and digits with -, _ or : (<founder-content>, <o:p>),
+# ending where a tag name ends: script text ('i<n.length;i++') gives no names, and each name
+# found costs a selector tested against every element.
+_CUSTOM_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9]*(?:[-_:][a-zA-Z0-9]+)+)(?=[\s/>])")
 
 
 def _css_name(tag: str) -> str:
