@@ -49,10 +49,11 @@ def platform_post(tree: LexborHTMLParser, html: str) -> Post:
     A platform whose account the page does not show is passed over before its markers are
     looked for: a CSS query costs less than marker searches that each scan the whole page,
     and one query for every platform at once rules out most pages."""
-    if tree.css_first(_any_account()) is None:
+    shown = tree.css(_any_account())  # one walk of the page for every platform's selectors
+    if not shown:
         return Post()
     for platform, accounts in zip(platforms(), _account_selectors(), strict=True):
-        if tree.css_first(accounts) is None:
+        if not any(node.css_matches(accounts) for node in shown):
             continue
         if any(marker in html for marker in platform["markers"]):
             account = _first(tree, platform["account"], source_name)
