@@ -13,11 +13,13 @@ Dask workers over the whole set; Parquet and WARC bytes per article.
 
     python benchmarks/batch_bench.py                 # 20,000 pages (~6 min on 2 cores)
     python benchmarks/batch_bench.py --pages 2000 --json
+    python benchmarks/batch_bench.py --pages 2000 --reading   # the reading share only (~1 min)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import shutil
@@ -39,6 +41,7 @@ from scraper.warc.writer import new_writer, write_capture  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "pages"
 FILE_SIZES = (250, 250, 500, 1000, 2000, 4000)  # repeated until the pages are used up
+CHUNK, ROUNDS = 50, 5  # pages per interleaved step of the reading share; best of ROUNDS
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S | re.I)
 _BODY_START = re.compile(rb"<p[ >]", re.I)
 
@@ -118,10 +121,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--reading", action="store_true",
+        help="only reading alone, extraction alone and both (no archive or batch runs)",
+    )  # fmt: skip
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="batch-bench-"))
     try:
-        results = measure(work, args.pages)
+        results = measure(work, args.pages, args.reading)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
@@ -131,38 +138,61 @@ def main() -> None:
         print(f"{key:38} {value}")
 
 
-def reading_share(sample: list[Capture], path: Path, rounds: int = 3) -> tuple:
-    """Extraction alone and reading + extraction, interleaved and the best of `rounds` each:
-    on a shared machine a load spike must not land on one side only."""
-    extract_s = both_s = float("inf")
-    for _ in range(rounds):
-        seconds, extracted = timed(extract_only, sample)
-        extract_s = min(extract_s, seconds)
-        seconds, both = timed(read_and_extract, path)
-        both_s = min(both_s, seconds)
-    return extract_s, extracted, both_s, both
+def chunk_files(sample: list[Capture], folder: Path, size: int = CHUNK) -> list[Path]:
+    """The sample's pages again as WARC files of `size` pages, for fine-grained interleaving."""
+    folder.mkdir()
+    paths = []
+    for start in range(0, len(sample), size):
+        path = folder / f"chunk-{start:05d}.warc.gz"
+        with open(path, "wb") as stream:
+            writer = new_writer(stream, path.name)
+            for capture in sample[start : start + size]:  # with a request record, as generated
+                write_capture(writer, dataclasses.replace(capture, request_headers=[]))
+        paths.append(path)
+    return paths
 
 
-def measure(work: Path, pages: int) -> dict:
+def reading_share(files: list[Path], sample: list[Capture], chunks: list[Path]) -> dict:
+    """Reading alone (all files); extraction alone and reading + extraction of the sample, a
+    chunk of each in turn, the best of ROUNDS per chunk: a load spike on a shared machine
+    lasts long enough to land on both sides of a chunk, not on one side of the whole run."""
+    read_s = float("inf")
+    extract_s, both_s = [float("inf")] * len(chunks), [float("inf")] * len(chunks)
+    articles = [0] * len(chunks)
+    for _ in range(ROUNDS):
+        seconds, records = timed(read_only, files)
+        read_s = min(read_s, seconds)
+        for n, path in enumerate(chunks):
+            seconds, articles[n] = timed(extract_only, sample[n * CHUNK : (n + 1) * CHUNK])
+            extract_s[n] = min(extract_s[n], seconds)
+            seconds, both = timed(read_and_extract, path)
+            both_s[n] = min(both_s[n], seconds)
+            assert both == articles[n], "reading + extraction must give the same articles"
+    return {
+        "read_only_records_per_s": round(records / read_s),
+        "extract_only_pages_per_s": round(sum(articles) / sum(extract_s)),
+        "read_and_extract_pages_per_s": round(sum(articles) / sum(both_s)),
+        "reading_share_of_speed": round(sum(extract_s) / sum(both_s), 3),
+    }
+
+
+def measure(work: Path, pages: int, reading_only: bool = False) -> dict:
     warcs = work / "warcs"
     warcs.mkdir()
     gen_s, files = timed(generate, warcs, pages)
     warc_bytes = sum(f.stat().st_size for f in files)
-    read_s, read = timed(read_only, files)
     # One 1,000-page file (or the largest smaller one) for the in-process comparisons.
     sample_file = max((f for f in files if _pages_in(f) <= 1000), key=_pages_in)
     sample = [c for c in read_captures(str(sample_file)) if isinstance(c, Capture)]
-    extract_s, extracted, both_s, both = reading_share(sample, sample_file)
+    results = {"pages": pages, "warc_files": len(files), "generate_s": round(gen_s, 1),
+               "warc_bytes_per_article": round(warc_bytes / pages),
+               **reading_share(files, sample, chunk_files(sample, work / "chunks"))}  # fmt: skip
+    if reading_only:
+        return results
     db = work / "single.db"
     single_s, _ = timed(subprocess.run, [sys.executable, "-m", "scraper", "archive",
                         str(sample_file), "--workers", "1", "-q", "--db", str(db)])  # fmt: skip
-    results = {"pages": read, "warc_files": len(files), "generate_s": round(gen_s, 1),
-               "warc_bytes_per_article": round(warc_bytes / read),
-               "read_only_records_per_s": round(read / read_s),
-               "extract_only_pages_per_s": round(extracted / extract_s),
-               "read_and_extract_pages_per_s": round(both / both_s),
-               "reading_share_of_speed": round((both / both_s) / (extracted / extract_s), 3),
-               "single_process_archive_pages_per_s": round(len(sample) / single_s, 1)}  # fmt: skip
+    results["single_process_archive_pages_per_s"] = round(len(sample) / single_s, 1)
     for workers in (1, 2):
         shards = work / f"shards-{workers}"
         batch_s, report = timed(run_batch, [str(f) for f in files], str(shards), workers)
