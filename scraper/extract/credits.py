@@ -2,8 +2,8 @@
 
 A credit is a run of `[affiliation]ROLE[/ROLE…][separator]NAMES[／place報導]` pieces: '本报记者 王乐文
 方 敏', '文/图 刘玺东 易赛楠', '執筆／陳美', '記者林悅／台北報導', '中央社記者邱俊欽桃園19日電',
-'记者 张三 通讯员 李四'; or names then roles, when a role ends the line: '张三/文 李四/图'. It is printed under the headline, in brackets on the body's first line
-('本报讯（记者叶婉）', '新华社北京5月19日电（刘艺、杨吉）', '〔記者X／台北報導〕'), or at the body's
+'记者 张三 通讯员 李四'; or names then roles, when a role ends the line: '张三/文 李四/图'. It
+is printed under the headline, in brackets on the body's first line ('本报讯（记者叶婉）', '新华社北京5月19日电（刘艺、杨吉）', '〔記者X／台北報導〕'), or at the body's
 end ('（编译/林靖东）'). Every value is checked by scraper.extract.names: desks, units and role words
 ('綜合報導', '医技药剂党支部', '图') are no author. Plain strings in, plain strings out.
 """
@@ -82,6 +82,11 @@ def read_roles(text: str) -> Credit:
         elif kind == SOURCE and SOURCE not in found and (outlet := source_name(_bar_cut(value))):
             found[SOURCE] = [outlet]
     source = found.get(SOURCE, [None])[0] or _affiliation(matches) or _leading_outlet(text, matches)
+    return _credit(source, found)
+
+
+def _credit(source: str | None, found: dict[str, list[str]]) -> Credit:
+    """The credit of a line: the names found for each role joined, in the line's order."""
     return Credit(
         source=source,
         author="、".join(found.get(AUTHOR, [])) or None,
@@ -106,11 +111,7 @@ def _read_names_then_roles(matches: list[re.Match[str]], text: str) -> Credit:
         kind = _kind(match.group("roles"))
         if kind in (AUTHOR, EDITOR) and (names := persons(before.strip(" /／"))):
             found.setdefault(kind, []).append(names)
-    return Credit(
-        source=_affiliation(matches),
-        author="、".join(found.get(AUTHOR, [])) or None,
-        editor="、".join(found.get(EDITOR, [])) or None,
-    )
+    return _credit(_affiliation(matches), found)
 
 
 # Words that open a clause, not a name, when glued to 记者: '记者从…获悉', '记者在现场'.

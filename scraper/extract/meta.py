@@ -44,7 +44,11 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})(?:/|_|\b)|/t(
 
 
 def meta_content(tree: LexborHTMLParser, selector: str) -> str | None:
-    node = tree.css_first(selector)
+    return _content(tree.css_first(selector))
+
+
+def _content(node: LexborNode | None) -> str | None:
+    """A <meta>'s content, cleaned; None for no node or an empty content."""
     value = node.attributes.get("content") if node is not None else None
     return clean_text(value) if value else None
 
@@ -126,9 +130,7 @@ def _meta_date(tree: LexborHTMLParser) -> str | None:
     date <meta>s a page has; each selector is then matched against those alone."""
     found = tree.css(", ".join(_DATE_META))
     for selector in _DATE_META:
-        node = next((n for n in found if n.css_matches(selector)), None)
-        content = node.attributes.get("content") if node is not None else None
-        value = parse_datetime(clean_text(content)) if content else None
+        value = parse_datetime(_content(next((n for n in found if n.css_matches(selector)), None)))
         if value:
             return value
     return None

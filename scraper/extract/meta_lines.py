@@ -26,7 +26,7 @@ from scraper.extract.fields import (
     pick,
     pick_last,
 )
-from scraper.extract.names import persons, source_name
+from scraper.extract.names import CJK, persons, source_name
 
 MAX_META_LINE = 160
 _NAMES = r"[\u4e00-\u9fff·]{1,4}(?:\s*[、，,\s]\s*[\u4e00-\u9fff·]{1,4})*"  # 方 敏 is one name
@@ -179,7 +179,7 @@ def _lone_name(line: str) -> str | None:
     return persons(line, strict=True) if _LONE_NAME.fullmatch(line) else None
 
 
-_LONE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_LONE_NAME = re.compile(rf"[{CJK}]{{2,4}}")
 
 
 _OPENING = 4  # paragraphs: how far into the body an info line may sit
